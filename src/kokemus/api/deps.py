@@ -1,0 +1,50 @@
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from kokemus.accounts.models import ApiToken
+from kokemus.accounts.service import Unauthorized, authenticate
+from kokemus.config import Settings
+from kokemus.store import Database
+
+bearer = HTTPBearer(auto_error=False, description="An API token from `kokemus tokens create`")
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """One transaction per request, committed here when the route succeeds."""
+    with database.transaction() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+AppDatabase = Annotated[Database, Depends(get_database)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _requires(scope: str):  # type: ignore[no-untyped-def]
+    def check(credentials: Credentials, database: AppDatabase) -> ApiToken:
+        if credentials is None:
+            raise Unauthorized("send an API token as 'Authorization: Bearer TOKEN'")
+        with database.transaction() as session:
+            return authenticate(session, credentials.credentials, scope)
+
+    return check
+
+
+ReadToken = Annotated[ApiToken, Depends(_requires("read"))]
+WriteToken = Annotated[ApiToken, Depends(_requires("write"))]
+AdminToken = Annotated[ApiToken, Depends(_requires("admin"))]

@@ -1,0 +1,57 @@
+"""Shapes for the API's documentation and answers."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SegmentMessage(BaseModel):
+    """One Segment message (see Segment's HTTP Tracking API spec)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["track", "page", "screen", "identify", "alias", "group"] | None = Field(
+        default=None, description="Required in a batch; implied by the single-call routes."
+    )
+    userId: str | None = None
+    anonymousId: str | None = None
+    previousId: str | None = Field(default=None, description="alias only")
+    event: str | None = Field(default=None, description="track only")
+    name: str | None = Field(default=None, description="page and screen")
+    properties: dict[str, Any] | None = None
+    traits: dict[str, Any] | None = None
+    context: dict[str, Any] | None = None
+    timestamp: datetime | None = None
+    messageId: str | None = Field(
+        default=None, description="Unique per source; a message sent again is stored once."
+    )
+    source: str | None = Field(
+        default=None, description="/api/v1/events only: the source's name, per message."
+    )
+
+
+class SegmentBatch(BaseModel):
+    batch: list[SegmentMessage]
+    sentAt: datetime | None = None
+    writeKey: str | None = Field(default=None, description="Alternative to HTTP basic auth.")
+
+
+class RejectedItem(BaseModel):
+    index: int = Field(description="Position of the item in the batch (0-based) or file row.")
+    field: str = Field(description="The field at fault; empty for the item as a whole.")
+    error: str
+
+
+class IngestResult(BaseModel):
+    success: bool = Field(description="True when every item was stored (or already was).")
+    accepted: int
+    duplicates: int = Field(description="Items already stored earlier with the same messageId.")
+    rejected: list[RejectedItem]
+    customers_created: int
+    merges: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str

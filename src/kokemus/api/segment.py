@@ -1,0 +1,131 @@
+"""Segment-compatible intake: apps instrumented with Segment libraries send here unchanged."""
+
+import base64
+import binascii
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import ORJSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from kokemus.accounts.service import Unauthorized
+from kokemus.api.body import BadRequest, parse_json, read_body
+from kokemus.api.deps import AppDatabase, AppSettings
+from kokemus.api.schemas import IngestResult, SegmentBatch, SegmentMessage
+from kokemus.ingest.intake import store_batch
+from kokemus.ingest.messages import ParseOptions
+from kokemus.ingest.models import Source
+from kokemus.ingest.sources import source_for_write_key
+from kokemus.store import Database
+from kokemus.store.base import utcnow
+
+router = APIRouter(prefix="/v1", tags=["Segment-compatible intake"])
+
+MAX_BATCH_ITEMS = 10_000
+
+
+def _write_key(authorization: str | None, body: Any) -> str:
+    if authorization and authorization.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthorized("malformed basic auth header") from None
+        key = decoded.split(":", 1)[0]
+        if key:
+            return key
+    if isinstance(body, dict) and isinstance(body.get("writeKey"), str):
+        return str(body["writeKey"])
+    raise Unauthorized("send the source's write key as the basic-auth user name")
+
+
+def _source(database: Database, key: str) -> Source:
+    with database.transaction() as session:
+        source = source_for_write_key(session, key)
+    if source is None:
+        raise Unauthorized("unknown write key")
+    return source
+
+
+async def _receive(
+    request: Request,
+    database: Database,
+    settings: Any,
+    authorization: str | None,
+    forced_type: str | None,
+) -> ORJSONResponse:
+    body = parse_json(await read_body(request, settings.max_request_bytes))
+    source = await run_in_threadpool(_source, database, _write_key(authorization, body))
+    if forced_type is None:
+        items = body.get("batch") if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise BadRequest("the body must be an object with a 'batch' array")
+        if len(items) > MAX_BATCH_ITEMS:
+            raise BadRequest(f"a batch holds at most {MAX_BATCH_ITEMS} messages")
+    else:
+        items = [body]
+    options = ParseOptions(
+        sources={},
+        default_source_id=source.id,
+        received_at=utcnow(),
+        phone_region=settings.default_phone_region,
+        max_message_bytes=settings.max_message_bytes,
+        forced_type=forced_type,
+    )
+    # A message names no source here: the write key decides it.
+    raws = [(index, _without_source(item)) for index, item in enumerate(items)]
+    report = await run_in_threadpool(store_batch, database, raws, options)
+    return ORJSONResponse({"success": not report.rejected, **report.as_dict()})
+
+
+def _without_source(item: Any) -> Any:
+    if isinstance(item, dict) and "source" in item:
+        return {key: value for key, value in item.items() if key != "source"}
+    return item
+
+
+def _documented(schema: type) -> dict[str, Any]:
+    name = schema.__name__
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+        }
+    }
+
+
+Authorization = Annotated[str | None, Header(description="Basic auth: the write key as user")]
+
+
+@router.post("/batch", response_model=IngestResult, openapi_extra=_documented(SegmentBatch))
+async def batch(
+    request: Request,
+    database: AppDatabase,
+    settings: AppSettings,
+    authorization: Authorization = None,
+) -> ORJSONResponse:
+    """Up to 10,000 messages of any type; answers which items were refused and why."""
+    return await _receive(request, database, settings, authorization, None)
+
+
+def _single(kind: str) -> Any:
+    async def receive(
+        request: Request,
+        database: AppDatabase,
+        settings: AppSettings,
+        authorization: Authorization = None,
+    ) -> ORJSONResponse:
+        return await _receive(request, database, settings, authorization, kind)
+
+    receive.__name__ = kind
+    receive.__doc__ = f"One {kind} message."
+    return receive
+
+
+for _kind in ("track", "identify", "page", "screen", "alias", "group"):
+    router.add_api_route(
+        f"/{_kind}",
+        _single(_kind),
+        methods=["POST"],
+        response_model=IngestResult,
+        openapi_extra=_documented(SegmentMessage),
+    )

@@ -1,0 +1,74 @@
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from kokemus import __version__
+from kokemus.api import customers, events, journey, segment
+from kokemus.api.schemas import SegmentBatch, SegmentMessage
+from kokemus.config import Settings, get_settings
+from kokemus.errors import DomainError
+from kokemus.store import Database
+from kokemus.web import pages
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    413: "payload_too_large",
+    422: "invalid",
+}
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Kokemus", version=__version__, summary="Customer experience management")
+    app.state.settings = settings
+    app.state.database = database or Database(settings.database_url)
+
+    for router in (segment.router, events.router, customers.router, journey.router, pages.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse | HTMLResponse:
+        code = ERROR_CODES.get(error.status_code, "error")
+        body: dict[str, Any] = {"code": code, "message": str(error)}
+        if field := getattr(error, "field", None):
+            body["field"] = field
+        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(part) for part in problem["loc"][1:]), "error": problem["msg"]}
+            for problem in error.errors()
+        ]
+        message = "; ".join(f"{p['field']}: {p['error']}" for p in problems)
+        return JSONResponse(
+            {"code": "invalid", "message": message, "problems": problems}, status_code=422
+        )
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, routes=app.routes, summary=app.summary
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (SegmentBatch, SegmentMessage):
+            document = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(document.pop("$defs", {}))
+            components[model.__name__] = document
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,132 @@
+import sys
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+import click
+import orjson
+
+from kokemus.cli.context import AppContext, pass_app
+from kokemus.errors import InvalidInput
+from kokemus.ingest.files import (
+    FORMATS,
+    ByteCounter,
+    FieldMapping,
+    Row,
+    detect_format,
+    open_binary,
+    read_rows,
+)
+from kokemus.ingest.intake import store_batch
+from kokemus.ingest.messages import ParseOptions
+from kokemus.ingest.service import IngestReport
+from kokemus.ingest.sources import source_ids_by_name
+
+
+@click.group("import")
+def group() -> None:
+    """Bring data in from files."""
+
+
+@group.command("events")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--source", "source_name", help="Source of rows that name none (a `source` field overrides)."
+)
+@click.option(
+    "--format", "file_format", type=click.Choice(FORMATS), help="Default: from the file name."
+)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="COLUMN=FIELD[:TYPE]",
+    help="Read COLUMN into a message field, e.g. Email=context.traits.email or "
+    "Total=properties.total:float.",
+)
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--progress/--no-progress", default=None, help="Default: when stderr is a terminal.")
+@pass_app
+def import_events(
+    app: AppContext,
+    file: Path,
+    source_name: str | None,
+    file_format: str | None,
+    mappings: tuple[str, ...],
+    batch_size: int,
+    progress: bool | None,
+) -> None:
+    """Import events from a JSONL or CSV file (optionally .gz) of Segment-shaped messages.
+
+    Exits 0 when every row was stored (or already was), 1 when some were rejected; those are
+    written with their reasons to FILE.rejects.jsonl.
+    """
+    try:
+        parsed_mappings = [FieldMapping.parse(text) for text in mappings]
+        file_format = file_format or detect_format(file)
+    except InvalidInput as error:
+        raise click.UsageError(str(error)) from None
+    with app.database.transaction() as session:
+        sources = source_ids_by_name(session)
+    if source_name is not None and source_name not in sources:
+        raise click.BadParameter(f"no source named {source_name!r}", param_hint="--source")
+
+    options = ParseOptions(
+        sources=sources,
+        default_source_id=sources[source_name] if source_name else None,
+        received_at=datetime.now(UTC),
+        phone_region=app.settings.default_phone_region,
+        max_message_bytes=app.settings.max_message_bytes,
+    )
+    rejects_path = file.with_name(file.name + ".rejects.jsonl")
+    rejects_path.unlink(missing_ok=True)
+    total = IngestReport()
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    with open_binary(file) as stream:
+        counter = ByteCounter(stream)
+        try:
+            rows = read_rows(counter, file_format, parsed_mappings)
+            with click.progressbar(
+                length=file.stat().st_size,
+                label="Importing",
+                file=sys.stderr,
+                hidden=not show_progress,
+            ) as bar:
+                while batch := list(islice(rows, batch_size)):
+                    report = store_batch(
+                        app.database, ((row.number, row.message) for row in batch), options
+                    )
+                    total.add(report)
+                    if report.rejected:
+                        _write_rejects(rejects_path, batch, report)
+                    bar.update(counter.consumed - bar.pos)
+        except InvalidInput as error:
+            raise click.UsageError(str(error)) from None
+
+    click.echo(
+        f"{total.accepted} stored, {total.duplicates} already stored, "
+        f"{len(total.rejected)} rejected; {total.customers_created} new customers, "
+        f"{total.merges} merges."
+    )
+    if total.rejected:
+        click.echo(f"Rejected rows and reasons: {rejects_path}", err=True)
+        raise SystemExit(1)
+
+
+def _write_rejects(path: Path, batch: list[Row], report: IngestReport) -> None:
+    texts = {row.number: row for row in batch}
+    with path.open("ab") as out:
+        for rejection in report.rejected:
+            row = texts[rejection.index]
+            original = row.text or orjson.dumps(row.message).decode()
+            out.write(
+                orjson.dumps(
+                    {
+                        "row": rejection.index,
+                        "field": rejection.field,
+                        "error": rejection.error,
+                        "input": original,
+                    }
+                )
+                + b"\n"
+            )

@@ -1,0 +1,39 @@
+import click
+
+from kokemus import __version__
+from kokemus.cli import customers, db, demo, importing, journey, serve, sources, tokens
+from kokemus.cli.context import AppContext
+from kokemus.config import Settings
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kokemus")
+@click.option(
+    "--database-url",
+    envvar="KOKEMUS_DATABASE_URL",
+    help="SQLAlchemy URL of the store (default: the SQLite file under ./var/).",
+)
+@click.pass_context
+def cli(context: click.Context, database_url: str | None) -> None:
+    """Kokemus: customer experience management."""
+    settings = Settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    context.obj = AppContext(settings)
+
+
+for command in (
+    db.group,
+    sources.group,
+    tokens.group,
+    journey.group,
+    importing.group,
+    customers.group,
+    serve.serve,
+    demo.demo,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="kokemus")

@@ -1,0 +1,32 @@
+import click
+import uvicorn
+
+from kokemus.app import create_app
+from kokemus.cli.context import AppContext, pass_app
+from kokemus.demo.generate import load_demo_if_empty
+from kokemus.store import migrate
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--migrate/--no-migrate",
+    "run_migrations",
+    default=True,
+    show_default=True,
+    help="Bring the store's schema up to date first.",
+)
+@click.option("--demo", is_flag=True, help="Load the demo company when the store is empty.")
+@pass_app
+def serve(app: AppContext, host: str, port: int, run_migrations: bool, demo: bool) -> None:
+    """Serve the web app and the APIs."""
+    database = app.database
+    if run_migrations:
+        migrate.upgrade(database.engine)
+    elif not migrate.is_current(database.engine):
+        raise click.ClickException("the store's schema is not current: run `kokemus db upgrade`")
+    if demo and load_demo_if_empty(database):
+        click.echo("Loaded the demo company.")
+    click.echo(f"Kokemus is running: open http://{host}:{port}/  (API reference: /docs)")
+    uvicorn.run(create_app(app.settings, database), host=host, port=port, log_level="warning")

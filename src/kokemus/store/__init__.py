@@ -1,0 +1,4 @@
+from kokemus.store.base import Base
+from kokemus.store.engine import Database
+
+__all__ = ["Base", "Database"]
