@@ -2,7 +2,6 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import ORJSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kokemus.api.body import BadRequest, parse_json, read_body
@@ -65,7 +64,7 @@ async def post_events(
     settings: AppSettings,
     _token: WriteToken,
     source: str | None = Query(default=None, description="Source for messages that name none"),
-) -> ORJSONResponse:
+) -> IngestResult:
     """Store events from any source; each item may name its own `source`."""
     body = await read_body(request, settings.max_request_bytes)
     items = _items(body, request.headers.get("content-type", ""))
@@ -82,4 +81,4 @@ async def post_events(
         max_message_bytes=settings.max_message_bytes,
     )
     report = await run_in_threadpool(store_batch, database, items, options)
-    return ORJSONResponse({"success": not report.rejected, **report.as_dict()})
+    return IngestResult.model_validate({"success": not report.rejected, **report.as_dict()})

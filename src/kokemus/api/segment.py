@@ -5,7 +5,6 @@ import binascii
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import ORJSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kokemus.accounts.service import Unauthorized
@@ -52,7 +51,7 @@ async def _receive(
     settings: Any,
     authorization: str | None,
     forced_type: str | None,
-) -> ORJSONResponse:
+) -> IngestResult:
     body = parse_json(await read_body(request, settings.max_request_bytes))
     source = await run_in_threadpool(_source, database, _write_key(authorization, body))
     if forced_type is None:
@@ -74,7 +73,7 @@ async def _receive(
     # A message names no source here: the write key decides it.
     raws = [(index, _without_source(item)) for index, item in enumerate(items)]
     report = await run_in_threadpool(store_batch, database, raws, options)
-    return ORJSONResponse({"success": not report.rejected, **report.as_dict()})
+    return IngestResult.model_validate({"success": not report.rejected, **report.as_dict()})
 
 
 def _without_source(item: Any) -> Any:
@@ -102,7 +101,7 @@ async def batch(
     database: AppDatabase,
     settings: AppSettings,
     authorization: Authorization = None,
-) -> ORJSONResponse:
+) -> IngestResult:
     """Up to 10,000 messages of any type; answers which items were refused and why."""
     return await _receive(request, database, settings, authorization, None)
 
@@ -113,7 +112,7 @@ def _single(kind: str) -> Any:
         database: AppDatabase,
         settings: AppSettings,
         authorization: Authorization = None,
-    ) -> ORJSONResponse:
+    ) -> IngestResult:
         return await _receive(request, database, settings, authorization, kind)
 
     receive.__name__ = kind

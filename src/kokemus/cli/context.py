@@ -19,6 +19,10 @@ class AppContext:
     def database(self) -> Database:
         return Database(self.settings.database_url)
 
+    def close(self) -> None:
+        if "database" in self.__dict__:
+            self.database.dispose()
+
 
 pass_app = click.make_pass_decorator(AppContext)
 

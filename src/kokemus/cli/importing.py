@@ -19,6 +19,7 @@ from kokemus.ingest.files import (
 )
 from kokemus.ingest.intake import store_batch
 from kokemus.ingest.messages import ParseOptions
+from kokemus.ingest.models import MESSAGE_TYPES
 from kokemus.ingest.service import IngestReport
 from kokemus.ingest.sources import source_ids_by_name
 
@@ -44,6 +45,12 @@ def group() -> None:
     help="Read COLUMN into a message field, e.g. Email=context.traits.email or "
     "Total=properties.total:float.",
 )
+@click.option(
+    "--type",
+    "default_type",
+    type=click.Choice(MESSAGE_TYPES),
+    help="Type of rows that name none (CSV exports rarely have a type column).",
+)
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--progress/--no-progress", default=None, help="Default: when stderr is a terminal.")
 @pass_app
@@ -53,6 +60,7 @@ def import_events(
     source_name: str | None,
     file_format: str | None,
     mappings: tuple[str, ...],
+    default_type: str | None,
     batch_size: int,
     progress: bool | None,
 ) -> None:
@@ -85,7 +93,7 @@ def import_events(
     with open_binary(file) as stream:
         counter = ByteCounter(stream)
         try:
-            rows = read_rows(counter, file_format, parsed_mappings)
+            rows = read_rows(counter, file_format, parsed_mappings, default_type)
             with click.progressbar(
                 length=file.stat().st_size,
                 label="Importing",

@@ -20,6 +20,7 @@ def cli(context: click.Context, database_url: str | None) -> None:
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
     context.obj = AppContext(settings)
+    context.call_on_close(context.obj.close)
 
 
 for command in (

@@ -4,7 +4,7 @@ Works on a whole batch at once: one query finds the known identities, the rest h
 in memory, and the caller writes new customers, identities and merges in bulk.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, tuple_
@@ -44,6 +44,7 @@ class Claim:
 
     keys: Sequence[IdentityKey]
     description: str
+    source_names: Mapping[int, str]
 
 
 def known_identities(
@@ -119,23 +120,28 @@ def _merge_all(
     blocked = blocked_pairs(session, customers)
     if any(len(pair & customers) == 2 for pair in blocked):
         return preferred
-    for merged in sorted(customers - {survivor}):
-        evidence = [
-            f"{key.kind} {key.value!r}"
-            + ("" if key.scope == GLOBAL_SCOPE else f" (source {key.scope})")
+
+    def evidence(customer: int) -> str:
+        return ", ".join(
+            _describe(key, claim.source_names)
             for key in claim.keys
-            if key in owner and plan.final_customer(owner[key]) == merged
-        ]
-        plan.merges.append(
-            PlannedMerge(
-                survivor_id=survivor,
-                merged_id=merged,
-                reason=f"{claim.description} carried {', '.join(evidence)} of customer {merged} "
-                f"together with identities of customer {survivor}",
-            )
+            if key in owner and plan.final_customer(owner[key]) == customer
         )
+
+    for merged in sorted(customers - {survivor}):
+        reason = (
+            f"{claim.description} carried {evidence(merged)} of customer {merged} "
+            f"together with {evidence(survivor)} of customer {survivor}"
+        )
+        plan.merges.append(PlannedMerge(survivor, merged, reason))
         plan.forward[merged] = survivor
     return survivor
+
+
+def _describe(key: IdentityKey, source_names: Mapping[int, str]) -> str:
+    if key.scope == GLOBAL_SCOPE:
+        return f"{key.kind} {key.value!r}"
+    return f"{key.kind} {key.value!r} in {source_names.get(key.scope, key.scope)}"
 
 
 class IdAllocator:

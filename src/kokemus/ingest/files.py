@@ -72,11 +72,17 @@ class ByteCounter:
             yield line
 
 
-def read_rows(lines: ByteCounter, file_format: str, mappings: list[FieldMapping]) -> Iterator[Row]:
-    if file_format == "csv":
-        yield from _csv_rows(lines, mappings)
-    else:
-        yield from _jsonl_rows(lines, mappings)
+def read_rows(
+    lines: ByteCounter,
+    file_format: str,
+    mappings: list[FieldMapping],
+    default_type: str | None = None,
+) -> Iterator[Row]:
+    rows = _csv_rows(lines, mappings) if file_format == "csv" else _jsonl_rows(lines, mappings)
+    for row in rows:
+        if default_type and isinstance(row.message, dict):
+            row.message.setdefault("type", default_type)
+        yield row
 
 
 def _jsonl_rows(lines: ByteCounter, mappings: list[FieldMapping]) -> Iterator[Row]:

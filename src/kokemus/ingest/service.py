@@ -24,6 +24,7 @@ from kokemus.customers.resolution import (
     resolve,
 )
 from kokemus.ingest.messages import Message, ParseOptions, Rejection, parse_message
+from kokemus.ingest.models import Source
 from kokemus.journeys.service import touchpoint_by_event
 from kokemus.store import dialect
 from kokemus.store.base import utcnow
@@ -86,7 +87,11 @@ def ingest(
 
     candidate_keys = [key for message in messages for key in _candidate_keys(message)]
     known = known_identities(session, candidate_keys)
-    claims = [_claim(message, known) for message in messages]
+    source_names = {
+        int(source_id): str(name)
+        for source_id, name in session.execute(select(Source.id, Source.name))
+    }
+    claims = [_claim(message, known, source_names) for message in messages]
     allocate_customer = IdAllocator(ReserveIds(session, "customers"))
     plan, owners = resolve(session, claims, known, allocate_customer)
 
@@ -125,15 +130,18 @@ def _own_keys(message: Message) -> list[IdentityKey]:
     return keys
 
 
-def _claim(message: Message, known: dict[IdentityKey, tuple[int, int]]) -> Claim:
+def _claim(
+    message: Message, known: dict[IdentityKey, tuple[int, int]], source_names: dict[int, str]
+) -> Claim:
     keys = _own_keys(message)
     if message.previous_id is not None:
         # An alias's previous id is the earlier user id, or else an anonymous id.
         as_user = IdentityKey("user_id", message.source_id, message.previous_id)
         as_anonymous = IdentityKey("anonymous_id", GLOBAL_SCOPE, message.previous_id)
         keys.append(as_user if as_user in known or as_anonymous not in known else as_anonymous)
-    description = f"{message.type} message {message.message_id!r} from source {message.source_id}"
-    return Claim(keys=keys, description=description)
+    source = source_names.get(message.source_id, message.source_id)
+    description = f"{message.type} message {message.message_id!r} from {source}"
+    return Claim(keys=keys, description=description, source_names=source_names)
 
 
 def _write_customers(session: Session, customer_ids: Sequence[int], now: datetime) -> None:

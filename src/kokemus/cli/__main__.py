@@ -1,0 +1,3 @@
+from kokemus.cli.main import main
+
+main()
