@@ -1,0 +1,219 @@
+"""One entry point: analyze(text) -> TextAnalysis."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from kokemus.text.emotions import EmotionCues, default_cues, find_emotions
+from kokemus.text.language import DEFAULT_LANGUAGES, detect_language
+from kokemus.text.lexicon import Lexicon, default_lexicon
+from kokemus.text.model import Prediction, SentimentModel
+from kokemus.text.normalize import normalize_text, split_sentences, tokenize
+from kokemus.text.pii import PiiSpan, find_pii, redact
+from kokemus.text.sentiment import Clause, Label, Sentiment, clause_scores, combine
+from kokemus.text.themes import Taxonomy, default_taxonomy, find_themes
+
+LEXICON_MODEL = "kokemus-lexicon"
+LEXICON_VERSION = "2026.1"
+# How much a trained domain model counts against the lexicon, and how sure it must be
+# to overrule the lexicon's "mixed".
+MODEL_WEIGHT = 0.6
+MIXED_OVERRULE = 0.75
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Pii(_Frozen):
+    start: int
+    end: int
+    type: str
+
+
+class SentimentResult(_Frozen):
+    label: Label
+    score: float
+
+
+class SentenceAnalysis(_Frozen):
+    start: int
+    end: int
+    text: str
+    sentiment: SentimentResult
+    themes: tuple[str, ...]
+
+
+class Aspect(_Frozen):
+    theme: str
+    sentence: int
+    sentiment: SentimentResult
+
+
+class ModelInfo(_Frozen):
+    name: str
+    version: str
+
+
+class TextAnalysis(_Frozen):
+    lang: str
+    redacted: str
+    pii: tuple[Pii, ...]
+    sentiment: SentimentResult
+    sentences: tuple[SentenceAnalysis, ...]
+    emotions: tuple[str, ...]
+    themes: tuple[str, ...]
+    aspects: tuple[Aspect, ...]
+    model: ModelInfo
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Analyzer:
+    """Settings for analysis: languages, taxonomy, emotion cues and an optional model."""
+
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    taxonomy: Taxonomy = field(default_factory=default_taxonomy)
+    cues: EmotionCues = field(default_factory=default_cues)
+    model: SentimentModel | None = None
+    lexicons: dict[str, Lexicon] = field(default_factory=dict)
+
+    def lexicon(self, lang: str) -> Lexicon:
+        return self.lexicons.get(lang) or default_lexicon(lang)
+
+    def analyze(self, text: str, lang: str | None = None) -> TextAnalysis:
+        return self.analyze_many([text], [lang])[0]
+
+    def analyze_many(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None
+    ) -> list[TextAnalysis]:
+        given = list(langs) if langs is not None else [None] * len(texts)
+        cleaned = [normalize_text(text) for text in texts]
+        resolved = [
+            lang if lang in self.languages else detect_language(text, self.languages)
+            for text, lang in zip(cleaned, given, strict=True)
+        ]
+        predictions: list[Prediction | None] = [None] * len(texts)
+        if self.model is not None and texts:
+            predictions = list(self.model.predict_many(cleaned, resolved))
+        return [
+            self._analyze(text, lang, prediction)
+            for text, lang, prediction in zip(cleaned, resolved, predictions, strict=True)
+        ]
+
+    def _analyze(self, text: str, lang: str, prediction: Prediction | None) -> TextAnalysis:
+        spans = find_pii(text, lang)
+        lexicon = self.lexicon(lang)
+        sentences: list[SentenceAnalysis] = []
+        clauses_by_sentence: list[list[Clause]] = []
+        all_words: list[str] = []
+        for sentence in split_sentences(text):
+            clauses = clause_scores(sentence.text, lang, lexicon)
+            clauses_by_sentence.append(clauses)
+            words = [token.lower for token in tokenize(sentence.text)]
+            all_words.extend(words)
+            sentences.append(
+                SentenceAnalysis(
+                    start=sentence.start,
+                    end=sentence.end,
+                    text=_redacted_slice(text, spans, sentence.start, sentence.end),
+                    sentiment=_result(combine(clauses)),
+                    themes=tuple(find_themes(words, lang, self.taxonomy)),
+                )
+            )
+        all_clauses = [clause for clauses in clauses_by_sentence for clause in clauses]
+        overall = _blend(combine(all_clauses), prediction)
+        themes = tuple(t for t in self.taxonomy.theme_ids if any(t in s.themes for s in sentences))
+        aspects = self._aspects(sentences, clauses_by_sentence, lang, overall)
+        return TextAnalysis(
+            lang=lang,
+            redacted=redact(text, spans),
+            pii=tuple(Pii(start=s.start, end=s.end, type=s.type) for s in spans),
+            sentiment=overall,
+            sentences=tuple(sentences),
+            emotions=tuple(find_emotions(all_words, lang, overall.score, self.cues)),
+            themes=themes,
+            aspects=aspects,
+            model=self._model_info(),
+        )
+
+    def _aspects(
+        self,
+        sentences: list[SentenceAnalysis],
+        clauses_by_sentence: list[list[Clause]],
+        lang: str,
+        overall: SentimentResult,
+    ) -> tuple[Aspect, ...]:
+        """Each theme takes the sentiment of the clause that names it ("good chair, but
+        slow delivery": product positive, delivery negative)."""
+        aspects: list[Aspect] = []
+        for index, (sentence, clauses) in enumerate(
+            zip(sentences, clauses_by_sentence, strict=True)
+        ):
+            clause_themes = [
+                (clause, find_themes(list(clause.words), lang, self.taxonomy)) for clause in clauses
+            ]
+            for theme in sentence.themes:
+                scored = [c for c, found in clause_themes if theme in found and c.score]
+                if scored:
+                    strongest = max(scored, key=lambda clause: abs(clause.score))
+                    sentiment = _result(combine([strongest]))
+                elif sentence.sentiment.score:
+                    sentiment = sentence.sentiment
+                else:
+                    sentiment = overall
+                aspects.append(Aspect(theme=theme, sentence=index, sentiment=sentiment))
+        return tuple(aspects)
+
+    def _model_info(self) -> ModelInfo:
+        if self.model is None:
+            return ModelInfo(name=LEXICON_MODEL, version=_lexicon_version(self.taxonomy))
+        return ModelInfo(name=self.model.name, version=self.model.version)
+
+
+def _lexicon_version(taxonomy: Taxonomy) -> str:
+    return f"{LEXICON_VERSION}+taxonomy.{taxonomy.version}"
+
+
+def _result(sentiment: Sentiment) -> SentimentResult:
+    return SentimentResult(label=sentiment.label, score=sentiment.score)
+
+
+def _blend(lexical: Sentiment, prediction: Prediction | None) -> SentimentResult:
+    if prediction is None:
+        return _result(lexical)
+    score = round((1 - MODEL_WEIGHT) * lexical.score + MODEL_WEIGHT * prediction.score, 4)
+    confidence = max(prediction.probabilities.values())
+    if lexical.label == "mixed" and prediction.label != "mixed" and confidence < MIXED_OVERRULE:
+        return SentimentResult(label="mixed", score=score)
+    return SentimentResult(label=prediction.label, score=score)
+
+
+def _redacted_slice(text: str, spans: Sequence[PiiSpan], start: int, end: int) -> str:
+    inside = [
+        PiiSpan(max(s.start, start) - start, min(s.end, end) - start, s.type)
+        for s in spans
+        if s.start < end and s.end > start
+    ]
+    return redact(text[start:end], inside)
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def analyze(
+    text: str,
+    lang: str | None = None,
+    *,
+    analyzer: Analyzer | None = None,
+) -> TextAnalysis:
+    """Language, redaction, sentiment, emotions, themes and aspects of one text.
+
+    `lang` is trusted when it is one of the analyzer's languages; otherwise detected.
+    """
+    return (analyzer or default_analyzer()).analyze(text, lang)

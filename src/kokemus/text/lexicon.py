@@ -1,0 +1,143 @@
+"""Load sentiment lexicons and look words up in them (cached per word)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kokemus.text.normalize import word_forms
+
+MIN_STEM = 3
+MIN_COMPOUND_HEAD = 4
+AFINN_SCALE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    score: float
+    negated: float
+
+
+@dataclass(slots=True, eq=False)
+class Lexicon:
+    lang: str
+    exact: dict[str, Entry] = field(default_factory=dict)
+    prefixes: dict[str, Entry] = field(default_factory=dict)
+    suffixes: dict[str, Entry] = field(default_factory=dict)
+    phrases: dict[tuple[str, ...], Entry] = field(default_factory=dict)
+    fallback: dict[str, Entry] = field(default_factory=dict)
+
+    def add(self, pattern: str, entry: Entry) -> None:
+        if " " in pattern:
+            self.phrases[tuple(pattern.split())] = entry
+        elif pattern.startswith("*"):
+            self.suffixes[pattern[1:]] = entry
+        elif pattern.endswith("*"):
+            self.prefixes[pattern[:-1]] = entry
+        else:
+            self.exact[pattern] = entry
+
+    def lookup(self, word: str) -> Entry | None:
+        return _lookup(self, word)
+
+
+def default_negated(score: float) -> float:
+    return -0.8 * score if score > 0 else 0.4 * -score
+
+
+def parse_entries(lines: Iterable[str]) -> Iterable[tuple[str, Entry]]:
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        try:
+            score = float(fields[1])
+            negated = float(fields[2]) if len(fields) > 2 else default_negated(score)
+        except (IndexError, ValueError) as error:
+            raise ValueError(
+                f"lexicon line {number}: expected pattern<TAB>score: {raw!r}"
+            ) from error
+        yield fields[0].strip().lower(), Entry(score, negated)
+
+
+def build_lexicon(lang: str, lines: Iterable[str], afinn: Iterable[str] = ()) -> Lexicon:
+    lexicon = Lexicon(lang)
+    for pattern, entry in parse_entries(lines):
+        lexicon.add(pattern, entry)
+    for pattern, entry in parse_entries(afinn):
+        if " " not in pattern and pattern not in lexicon.fallback:
+            scaled = entry.score * AFINN_SCALE
+            lexicon.fallback[pattern] = Entry(scaled, default_negated(scaled))
+    return lexicon
+
+
+@lru_cache(maxsize=8)
+def default_lexicon(lang: str) -> Lexicon:
+    folder = resources.files("kokemus.text").joinpath("data/sentiment")
+    lines = folder.joinpath(f"{lang}.tsv").read_text(encoding="utf-8").splitlines()
+    afinn_file = folder.joinpath(f"AFINN-{lang}-165.txt")
+    afinn = afinn_file.read_text(encoding="utf-8").splitlines() if afinn_file.is_file() else []
+    return build_lexicon(lang, lines, afinn)
+
+
+def load_lexicon(lang: str, path: Path) -> Lexicon:
+    return build_lexicon(lang, path.read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=300_000)
+def _lookup(lexicon: Lexicon, word: str) -> Entry | None:
+    forms = word_forms(word, lexicon.lang)
+    for form in forms:
+        if form in lexicon.exact:
+            return lexicon.exact[form]
+    for form in forms:
+        found = _longest_prefix(lexicon.prefixes, form)
+        if found is not None:
+            return found
+    for form in forms:
+        for ending, entry in lexicon.suffixes.items():
+            if form.endswith(ending) and len(form) > len(ending) + 2:
+                return entry
+    for form in forms:
+        if form in lexicon.fallback:
+            return lexicon.fallback[form]
+    if lexicon.lang in ("fi", "sv"):
+        return _compound_head(lexicon, forms[0])
+    return None
+
+
+def _longest_prefix(prefixes: dict[str, Entry], form: str) -> Entry | None:
+    for length in range(len(form), MIN_STEM - 1, -1):
+        entry = prefixes.get(form[:length])
+        if entry is not None:
+            return entry
+    return None
+
+
+def _compound_head(lexicon: Lexicon, word: str) -> Entry | None:
+    """Finnish and Swedish compounds end in their head: "superhyvä", "jättedålig"."""
+    for part in word.split("-")[1:]:
+        found = _lookup(lexicon, part)
+        if found is not None:
+            return found
+    for start in range(2, len(word) - MIN_COMPOUND_HEAD + 1):
+        head = word[start:]
+        if head in lexicon.exact and lexicon.exact[head].score != 0:
+            return lexicon.exact[head]
+        found = _longest_prefix_strict(lexicon.prefixes, head)
+        if found is not None:
+            return found
+    return None
+
+
+def _longest_prefix_strict(prefixes: dict[str, Entry], form: str) -> Entry | None:
+    # Inside a compound only long stems are trusted: short ones match by accident.
+    for length in range(len(form), 4, -1):
+        entry = prefixes.get(form[:length])
+        if entry is not None and entry.score != 0:
+            return entry
+    return None

@@ -1,0 +1,137 @@
+"""Tokens, sentences and lemmas for fi, sv and en."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:]\d+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\s\"”)]+(?=\S)|\n+|(?<=[^\s\d])\s+-\s+")
+_EMOJI = re.compile(
+    "[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]|:[-']?[()DPp/]|[;:]-?\\)|<3|\\(:"
+)
+
+# Colloquial Finnish forms that the lemmatiser and the lexicons do not know.
+_FI_COLLOQUIAL = {
+    "oo": "ole",
+    "ollu": "ollut",
+    "tää": "tämä",
+    "toi": "tuo",
+    "mä": "minä",
+    "sä": "sinä",
+    "mun": "minun",
+    "sun": "sinun",
+    "ois": "olisi",
+    "olis": "olisi",
+    "kiitti": "kiitos",
+    "kiitoksia": "kiitos",
+    "kans": "kanssa",
+    "miks": "miksi",
+    "yks": "yksi",
+    "kaks": "kaksi",
+    "vaan": "vain",
+    "nää": "nämä",
+    "noi": "nuo",
+    "jotain": "jotakin",
+    "tarvi": "tarvitse",
+    "apin": "appin",
+}
+
+
+_EE_ENDINGS = ("sta", "stä", "lla", "llä", "lle", "ssa", "ssä", "ta", "tä", "t", "n", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    lower: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+def normalize_text(text: str) -> str:
+    return unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    return [
+        Token(m.group(), m.group().lower(), m.start() + offset, m.end() + offset)
+        for m in _WORD.finditer(text)
+    ]
+
+
+def emojis(text: str) -> list[str]:
+    return _EMOJI.findall(text)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        _append_sentence(sentences, text, start, match.start())
+        start = match.end()
+    _append_sentence(sentences, text, start, len(text))
+    return sentences
+
+
+def _append_sentence(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    begin = start + lead
+    sentences.append(Sentence(stripped, begin, begin + len(stripped)))
+
+
+@lru_cache(maxsize=200_000)
+def standard_form(word: str, lang: str) -> str:
+    """Map a lowercase colloquial spelling to its standard written form."""
+    if lang != "fi":
+        return word
+    if word in _FI_COLLOQUIAL:
+        return _FI_COLLOQUIAL[word]
+    # Spoken past participles drop the final t: "tullu", "näkyny", "löytäny".
+    if (
+        len(word) > 4
+        and word[-1] in "uy"
+        and word[-2] in "nlr"
+        and (word[-3] == word[-2] or word[-3] in "aeiouyäö")
+    ):
+        return word + "t"
+    # Spoken -ea/-eä adjectives: "surkee", "nopeesta", "selkeet", "kauheeta".
+    for ending in _EE_ENDINGS:
+        stem = word[: len(word) - len(ending)] if ending else word
+        if word.endswith(ending) and stem.endswith("ee") and len(stem) > 3:
+            back = any(vowel in stem for vowel in "aou")
+            return stem[:-2] + ("ea" if back else "eä") + ending
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str) -> str:
+    if not word:
+        return word
+    return str(simplemma.lemmatize(standard_form(word, lang), lang=lang)).lower()
+
+
+def word_forms(word: str, lang: str) -> tuple[str, ...]:
+    """The surface form, its standard spelling and its lemma, without duplicates."""
+    return _word_forms(word, lang)
+
+
+@lru_cache(maxsize=200_000)
+def _word_forms(word: str, lang: str) -> tuple[str, ...]:
+    forms = [word, standard_form(word, lang), lemma(word, lang)]
+    return tuple(dict.fromkeys(forms))

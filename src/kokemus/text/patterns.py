@@ -1,0 +1,87 @@
+"""Word patterns shared by the taxonomy: exact words, stems, endings, parts, phrases."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kokemus.text.normalize import word_forms
+
+ANY_WORD = "*"
+
+
+@dataclass(slots=True, eq=False)
+class WordPatterns:
+    """Match one word against many single-word patterns, each tagged with a key."""
+
+    exact: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    suffix: list[tuple[str, str]] = field(default_factory=list)
+    infix: list[tuple[str, str]] = field(default_factory=list)
+    any_word: set[str] = field(default_factory=set)
+
+    def add(self, pattern: str, key: str) -> None:
+        if pattern == ANY_WORD:
+            self.any_word.add(key)
+        elif pattern.startswith("*") and pattern.endswith("*"):
+            self.infix.append((pattern[1:-1], key))
+        elif pattern.startswith("*"):
+            self.suffix.append((pattern[1:], key))
+        elif pattern.endswith("*"):
+            self.prefix[pattern[:-1]].add(key)
+        else:
+            self.exact[pattern].add(key)
+
+    def keys_for(self, word: str, lang: str) -> frozenset[str]:
+        return _keys_for(self, word, lang)
+
+
+@lru_cache(maxsize=500_000)
+def _keys_for(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
+    keys: set[str] = set(patterns.any_word)
+    for form in word_forms(word, lang):
+        keys.update(patterns.exact.get(form, ()))
+        for length in range(1, len(form) + 1):
+            keys.update(patterns.prefix.get(form[:length], ()))
+        for ending, key in patterns.suffix:
+            if form.endswith(ending):
+                keys.add(key)
+        for part, key in patterns.infix:
+            if part in form:
+                keys.add(key)
+    return frozenset(keys)
+
+
+@dataclass(slots=True, eq=False)
+class PhrasePatterns:
+    """Multi-word patterns, found by their first word and checked word by word."""
+
+    first: WordPatterns = field(default_factory=WordPatterns)
+    phrases: dict[str, tuple[str, tuple[WordPatterns, ...]]] = field(default_factory=dict)
+
+    def add(self, phrase: str, key: str) -> None:
+        parts = phrase.split()
+        phrase_id = f"{len(self.phrases)}"
+        rest = []
+        for part in parts[1:]:
+            single = WordPatterns()
+            single.add(part, phrase_id)
+            rest.append(single)
+        self.first.add(parts[0], phrase_id)
+        self.phrases[phrase_id] = (key, tuple(rest))
+
+    def find(self, words: list[str], lang: str) -> Iterable[tuple[str, int, int]]:
+        """Yield (key, start, end) word indexes of every phrase found."""
+        for start, word in enumerate(words):
+            for phrase_id in self.first.keys_for(word, lang):
+                key, rest = self.phrases[phrase_id]
+                end = start + 1 + len(rest)
+                if end > len(words):
+                    continue
+                if all(
+                    part.keys_for(words[start + 1 + offset], lang)
+                    for offset, part in enumerate(rest)
+                ):
+                    yield key, start, end

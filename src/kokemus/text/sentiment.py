@@ -1,0 +1,224 @@
+"""Lexicon sentiment with negation, intensifiers, contrast and emojis."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from kokemus.text.lexicon import Entry, Lexicon, default_lexicon
+from kokemus.text.normalize import Token, emojis, tokenize, word_forms
+
+Label = Literal["negative", "neutral", "positive", "mixed"]
+LABELS: tuple[Label, ...] = ("negative", "neutral", "positive", "mixed")
+
+NEGATION_WINDOW = 3
+NEUTRAL_BAND = 0.2
+MIXED_MINIMUM = 0.9
+SQUASH = 4.0
+CONTRAST_WEIGHT = 1.2
+
+_NEGATORS = {
+    "fi": frozenset(
+        "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän enää_ei".split()
+    ),
+    "sv": frozenset("inte ej aldrig ingen inget inga utan knappast varken icke".split()),
+    "en": frozenset(
+        "not no never without hardly nobody nothing neither nor cannot cant dont doesnt "
+        "didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt shouldnt".split()
+    ),
+}
+_INTENSIFIERS = {
+    "fi": {
+        **dict.fromkeys("tosi todella erittäin aivan super supper täysin".split(), 1.5),
+        **dict.fromkeys("niin kauhean hirveän älyttömän järjettömän uskomattoman".split(), 1.5),
+        **dict.fromkeys("ihan kovin melkoisen varsin".split(), 1.2),
+        **dict.fromkeys("aika melko vähän hieman jokseenkin".split(), 0.7),
+    },
+    "sv": {
+        **dict.fromkeys("mycket väldigt riktigt otroligt verkligen extremt helt så".split(), 1.5),
+        **dict.fromkeys("jätte super".split(), 1.5),
+        **dict.fromkeys("ganska lite rätt något".split(), 0.7),
+    },
+    "en": {
+        **dict.fromkeys(
+            "very really so extremely super incredibly absolutely totally completely truly "
+            "utterly highly".split(),
+            1.5,
+        ),
+        **dict.fromkeys("quite pretty".split(), 1.2),
+        **dict.fromkeys("slightly somewhat bit little".split(), 0.7),
+    },
+}
+_CONTRAST = {
+    "fi": frozenset("mutta mut kuitenkin silti toisaalta".split()),
+    "sv": frozenset("men dock ändå däremot".split()),
+    "en": frozenset("but however although though yet".split()),
+}
+_EMOJI_SCORES = {
+    **dict.fromkeys("👍 😊 😄 😀 😃 😁 🙂 🎉 👌 💪 🤩 😍 🥰 ⭐ 🌟 👏 🙏 ✨".split(), 2.0),
+    **dict.fromkeys("❤ 💕 💖 💙 💚 😘".split(), 2.5),
+    **dict.fromkeys(":) :-) ;) ;-) (: <3 :D :-D".split(), 1.5),
+    **dict.fromkeys("👎 😞 😢 😭 🙁 ☹ 😒 😕 😩 😫 💩".split(), -2.0),
+    **dict.fromkeys("😡 😠 🤬 😤".split(), -2.5),
+    **dict.fromkeys(":( :-( :/ :-/ 🙄 😬".split(), -1.5),
+}
+_RATING = re.compile(r"\b(\d{1,2})\s?/\s?(5|10)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()–—]|\s-\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    label: Label
+    score: float
+    positive: float
+    negative: float
+
+
+def sentiment(text: str, lang: str, lexicon: Lexicon | None = None) -> Sentiment:
+    """Score one text (a sentence or a whole comment) in [-1, 1] and label it."""
+    clauses = clause_scores(text, lang, lexicon or default_lexicon(lang))
+    return combine(clauses)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    score: float
+    after_contrast: bool
+    words: tuple[str, ...] = ()
+
+
+def combine(clauses: list[Clause]) -> Sentiment:
+    positive = sum(clause.score for clause in clauses if clause.score > 0)
+    negative = -sum(clause.score for clause in clauses if clause.score < 0)
+    total = positive - negative
+    score = total / math.sqrt(total * total + SQUASH)
+    contrasted = _contrasted(clauses)
+    return Sentiment(
+        _label(score, positive, negative, contrasted), round(score, 4), positive, negative
+    )
+
+
+def _contrasted(clauses: list[Clause]) -> bool:
+    """A positive and a negative clause on either side of "but" make a mixed text."""
+    for index, clause in enumerate(clauses):
+        if clause.after_contrast and index > 0:
+            before = clauses[index - 1].score
+            if before * clause.score < 0 and min(abs(before), abs(clause.score)) >= 0.5:
+                return True
+    return False
+
+
+def _label(score: float, positive: float, negative: float, contrasted: bool) -> Label:
+    if contrasted or (positive >= MIXED_MINIMUM and negative >= MIXED_MINIMUM):
+        return "mixed"
+    if score >= NEUTRAL_BAND:
+        return "positive"
+    if score <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
+def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
+    """Net score of each clause; a contrast word starts a new, weightier clause."""
+    contrast = _CONTRAST.get(lang, frozenset())
+    clauses: list[Clause] = []
+    current: list[Token] = []
+    after_contrast = False
+    previous_end = 0
+    for token in tokenize(text):
+        gap = text[previous_end : token.start]
+        previous_end = token.end
+        is_contrast = token.lower in contrast
+        if is_contrast or (current and _CLAUSE_BREAK.search(gap)):
+            clauses.append(_clause(current, lang, lexicon, after_contrast))
+            current = []
+            after_contrast = is_contrast
+            if is_contrast:
+                continue
+        current.append(token)
+    clauses.append(_clause(current, lang, lexicon, after_contrast))
+    extra = _emoji_score(text) + _rating_score(text)
+    if extra:
+        clauses.append(Clause(extra, after_contrast=False, words=()))
+    amplifier = 1.0 + 0.1 * min(text.count("!"), 3)
+    return [
+        Clause(c.score * amplifier, c.after_contrast, c.words)
+        for c in clauses
+        if c.words or c.score
+    ]
+
+
+def _clause(tokens: list[Token], lang: str, lexicon: Lexicon, after_contrast: bool) -> Clause:
+    weight = CONTRAST_WEIGHT if after_contrast else 1.0
+    score = weight * _clause_score(tokens, lang, lexicon)
+    return Clause(score, after_contrast, tuple(token.lower for token in tokens))
+
+
+def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
+    negators = _NEGATORS.get(lang, frozenset())
+    intensifiers = _INTENSIFIERS.get(lang, {})
+    words = [token.lower for token in tokens]
+    total = 0.0
+    negated_until = -1
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if _is_negator(word, negators, lang):
+            negated_until = index + NEGATION_WINDOW
+        phrase = _match_phrase(lexicon, words, index)
+        if phrase is not None:
+            phrase_entry, length = phrase
+            total += phrase_entry.score
+            index += length
+            negated_until = -1
+            continue
+        entry = lexicon.lookup(word)
+        if entry is not None and not _is_negator(word, negators, lang):
+            negated = index <= negated_until
+            value = entry.negated if negated else entry.score
+            if value and index > 0 and words[index - 1] in intensifiers:
+                value *= intensifiers[words[index - 1]]
+            total += value
+            if negated and value:
+                negated_until = -1
+        index += 1
+    return total
+
+
+def _is_negator(word: str, negators: frozenset[str], lang: str) -> bool:
+    if word in negators:
+        return True
+    return lang == "en" and (word.endswith("n't") or word.endswith("n’t"))
+
+
+def _match_phrase(lexicon: Lexicon, words: list[str], index: int) -> tuple[Entry, int] | None:
+    best: tuple[Entry, int] | None = None
+    for parts, entry in lexicon.phrases.items():
+        length = len(parts)
+        if length > len(words) - index or (best is not None and length <= best[1]):
+            continue
+        if all(_part_matches(part, words[index + k], lexicon.lang) for k, part in enumerate(parts)):
+            best = (entry, length)
+    return best
+
+
+def _part_matches(part: str, word: str, lang: str) -> bool:
+    forms = word_forms(word, lang)
+    if part.endswith("*"):
+        return any(form.startswith(part[:-1]) for form in forms)
+    return part in forms
+
+
+def _emoji_score(text: str) -> float:
+    return sum(_EMOJI_SCORES.get(symbol, 0.0) for symbol in emojis(text))
+
+
+def _rating_score(text: str) -> float:
+    total = 0.0
+    for match in _RATING.finditer(text):
+        given, scale = int(match.group(1)), int(match.group(2))
+        if given <= scale:
+            total += 3.0 * (2 * given / scale - 1)
+    return total

@@ -1,0 +1,212 @@
+"""Pick customer stories to share with staff: vivid, recent, diverse, redacted."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from kokemus.text.analyze import TextAnalysis
+
+GroupBy = Literal["touchpoint", "theme", "unit"]
+
+HALF_LIFE_DAYS = 30.0
+NEAR_DUPLICATE = 0.5
+MIN_WORDS = 4
+IDEAL_WORDS = (8, 60)
+_PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
+_SHINGLE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    id: str
+    analysis: TextAnalysis
+    created_at: datetime
+    touchpoint: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    text: str
+    lang: str
+    sentiment: str
+    score: float
+    themes: tuple[str, ...]
+    emotions: tuple[str, ...]
+    group: tuple[tuple[str, str | None], ...]
+    reason: str
+    rank: float
+
+
+def select_stories(
+    candidates: Iterable[StoryCandidate],
+    *,
+    now: datetime,
+    group_by: Sequence[GroupBy] = ("touchpoint", "theme"),
+    per_group: int = 3,
+    half_life_days: float = HALF_LIFE_DAYS,
+    near_duplicate: float = NEAR_DUPLICATE,
+) -> list[Story]:
+    """Up to `per_group` stories per group, each with the reason it was chosen.
+
+    Within a group stories are picked greedily: the most vivid and recent first, then
+    whichever adds most while no story is a near-duplicate of one already chosen and
+    sentiments not yet shown are preferred.
+    """
+    groups: dict[tuple[tuple[str, str | None], ...], list[StoryCandidate]] = defaultdict(list)
+    for candidate in candidates:
+        if _word_count(candidate.analysis.redacted) < MIN_WORDS:
+            continue
+        for key in _group_keys(candidate, group_by):
+            groups[key].append(candidate)
+    stories: list[Story] = []
+    for key in sorted(groups, key=lambda k: [(name, value or "") for name, value in k]):
+        stories.extend(_pick(groups[key], key, now, per_group, half_life_days, near_duplicate))
+    return stories
+
+
+def _group_keys(
+    candidate: StoryCandidate, group_by: Sequence[GroupBy]
+) -> list[tuple[tuple[str, str | None], ...]]:
+    keys: list[tuple[tuple[str, str | None], ...]] = [()]
+    for name in group_by:
+        values: Sequence[str | None]
+        if name == "theme":
+            values = candidate.analysis.themes or (None,)
+        elif name == "touchpoint":
+            values = (candidate.touchpoint,)
+        else:
+            values = (candidate.unit,)
+        keys = [(*key, (name, value)) for key in keys for value in values]
+    return keys
+
+
+def _pick(
+    pool: list[StoryCandidate],
+    key: tuple[tuple[str, str | None], ...],
+    now: datetime,
+    per_group: int,
+    half_life_days: float,
+    near_duplicate: float,
+) -> list[Story]:
+    scored = [
+        (c, _vividness(c.analysis), _recency(c.created_at, now, half_life_days)) for c in pool
+    ]
+    shingles = {c.id: _shingles(c.analysis.redacted) for c in pool}
+    chosen: list[Story] = []
+    chosen_ids: list[str] = []
+    while len(chosen) < per_group:
+        best: tuple[float, StoryCandidate, float, float, float] | None = None
+        for candidate, vivid, recent in scored:
+            if candidate.id in chosen_ids:
+                continue
+            similarity = max(
+                (_jaccard(shingles[candidate.id], shingles[other]) for other in chosen_ids),
+                default=0.0,
+            )
+            if similarity >= near_duplicate:
+                continue
+            novelty = (
+                0.3
+                if all(s.sentiment != candidate.analysis.sentiment.label for s in chosen)
+                else 0.0
+            )
+            rank = vivid * (0.4 + 0.6 * recent) + novelty - 0.5 * similarity
+            if best is None or rank > best[0]:
+                best = (rank, candidate, vivid, recent, novelty)
+        if best is None:
+            break
+        rank, candidate, vivid, recent, novelty = best
+        age = (now - candidate.created_at).total_seconds() / 86400
+        chosen.append(
+            _story(
+                candidate, key, rank, _reason(candidate.analysis, age, novelty > 0, bool(chosen))
+            )
+        )
+        chosen_ids.append(candidate.id)
+    return chosen
+
+
+def _story(
+    candidate: StoryCandidate, key: tuple[tuple[str, str | None], ...], rank: float, reason: str
+) -> Story:
+    analysis = candidate.analysis
+    return Story(
+        id=candidate.id,
+        text=analysis.redacted,
+        lang=analysis.lang,
+        sentiment=analysis.sentiment.label,
+        score=analysis.sentiment.score,
+        themes=analysis.themes,
+        emotions=analysis.emotions,
+        group=key,
+        reason=reason,
+        rank=round(rank, 4),
+    )
+
+
+def _vividness(analysis: TextAnalysis) -> float:
+    words = _word_count(analysis.redacted)
+    low, high = IDEAL_WORDS
+    length = 1.0 if low <= words <= high else 0.6 if words < low else max(0.3, high / words)
+    strength = abs(analysis.sentiment.score) + (0.6 if analysis.sentiment.label == "mixed" else 0.0)
+    feeling = 0.15 * min(len(analysis.emotions), 3)
+    concrete = 0.1 * min(len(analysis.themes), 2)
+    redacted_share = len(_PLACEHOLDER.findall(analysis.redacted)) / max(words, 1)
+    return (strength + feeling + concrete) * length * (1.0 - min(redacted_share * 2, 0.8))
+
+
+def _recency(created_at: datetime, now: datetime, half_life_days: float) -> float:
+    age_days = max((now - created_at).total_seconds() / 86400, 0.0)
+    return math.pow(0.5, age_days / half_life_days)
+
+
+def _reason(analysis: TextAnalysis, age_days: float, new_sentiment: bool, not_first: bool) -> str:
+    strength = abs(analysis.sentiment.score)
+    tone = "strongly " if strength >= 0.7 else "clearly " if strength >= 0.4 else ""
+    label = analysis.sentiment.label
+    parts = [
+        f"mixed feelings ({analysis.sentiment.score:+.2f})"
+        if label == "mixed"
+        else f"{tone}{label} ({analysis.sentiment.score:+.2f})"
+    ]
+    if analysis.themes:
+        parts.append("about " + ", ".join(analysis.themes[:3]))
+    if analysis.emotions:
+        parts.append("expresses " + ", ".join(analysis.emotions[:3]))
+    parts.append(_age(age_days))
+    if not_first:
+        parts.append("adds a view not yet shown" if new_sentiment else "unlike the others chosen")
+    return "; ".join(parts)
+
+
+def _age(days: float) -> str:
+    if days < 1:
+        return "from the last day"
+    if days < 14:
+        return f"{int(days)} days old"
+    return f"{int(days // 7)} weeks old"
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _shingles(text: str) -> frozenset[str]:
+    normal = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    if len(normal) <= _SHINGLE:
+        return frozenset({normal})
+    return frozenset(normal[i : i + _SHINGLE] for i in range(len(normal) - _SHINGLE + 1))
+
+
+def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
