@@ -1,6 +1,6 @@
 """Finnish, Swedish and English free text: language, PII, sentiment, emotions, themes."""
 
-from kokemus.text.analyze import Analyzer, TextAnalysis, analyze, default_analyzer
+from kokemus.text.analysis import Analyzer, TextAnalysis, analyze, default_analyzer
 from kokemus.text.language import DEFAULT_LANGUAGES, detect_language
 from kokemus.text.model import SentimentModel, load_model, train_model
 from kokemus.text.pii import PiiSpan, find_pii, redact

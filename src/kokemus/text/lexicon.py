@@ -12,7 +12,6 @@ from kokemus.text.normalize import word_forms
 
 MIN_STEM = 3
 MIN_COMPOUND_HEAD = 4
-AFINN_SCALE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,6 @@ class Lexicon:
     prefixes: dict[str, Entry] = field(default_factory=dict)
     suffixes: dict[str, Entry] = field(default_factory=dict)
     phrases: dict[tuple[str, ...], Entry] = field(default_factory=dict)
-    fallback: dict[str, Entry] = field(default_factory=dict)
 
     def add(self, pattern: str, entry: Entry) -> None:
         if " " in pattern:
@@ -64,14 +62,10 @@ def parse_entries(lines: Iterable[str]) -> Iterable[tuple[str, Entry]]:
         yield fields[0].strip().lower(), Entry(score, negated)
 
 
-def build_lexicon(lang: str, lines: Iterable[str], afinn: Iterable[str] = ()) -> Lexicon:
+def build_lexicon(lang: str, lines: Iterable[str]) -> Lexicon:
     lexicon = Lexicon(lang)
     for pattern, entry in parse_entries(lines):
         lexicon.add(pattern, entry)
-    for pattern, entry in parse_entries(afinn):
-        if " " not in pattern and pattern not in lexicon.fallback:
-            scaled = entry.score * AFINN_SCALE
-            lexicon.fallback[pattern] = Entry(scaled, default_negated(scaled))
     return lexicon
 
 
@@ -79,9 +73,7 @@ def build_lexicon(lang: str, lines: Iterable[str], afinn: Iterable[str] = ()) ->
 def default_lexicon(lang: str) -> Lexicon:
     folder = resources.files("kokemus.text").joinpath("data/sentiment")
     lines = folder.joinpath(f"{lang}.tsv").read_text(encoding="utf-8").splitlines()
-    afinn_file = folder.joinpath(f"AFINN-{lang}-165.txt")
-    afinn = afinn_file.read_text(encoding="utf-8").splitlines() if afinn_file.is_file() else []
-    return build_lexicon(lang, lines, afinn)
+    return build_lexicon(lang, lines)
 
 
 def load_lexicon(lang: str, path: Path) -> Lexicon:
@@ -102,9 +94,6 @@ def _lookup(lexicon: Lexicon, word: str) -> Entry | None:
         for ending, entry in lexicon.suffixes.items():
             if form.endswith(ending) and len(form) > len(ending) + 2:
                 return entry
-    for form in forms:
-        if form in lexicon.fallback:
-            return lexicon.fallback[form]
     if lexicon.lang in ("fi", "sv"):
         return _compound_head(lexicon, forms[0])
     return None

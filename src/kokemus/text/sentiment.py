@@ -14,8 +14,10 @@ Label = Literal["negative", "neutral", "positive", "mixed"]
 LABELS: tuple[Label, ...] = ("negative", "neutral", "positive", "mixed")
 
 NEGATION_WINDOW = 3
+NEGATION_PRIOR = -0.6
+IMPLIED_CONTRAST = -0.8
 NEUTRAL_BAND = 0.2
-MIXED_MINIMUM = 0.9
+MIXED_MINIMUM = 1.5
 SQUASH = 4.0
 CONTRAST_WEIGHT = 1.2
 
@@ -113,6 +115,10 @@ def _contrasted(clauses: list[Clause]) -> bool:
 def _label(score: float, positive: float, negative: float, contrasted: bool) -> Label:
     if contrasted or (positive >= MIXED_MINIMUM and negative >= MIXED_MINIMUM):
         return "mixed"
+    return label_for_score(score)
+
+
+def label_for_score(score: float) -> Label:
     if score >= NEUTRAL_BAND:
         return "positive"
     if score <= -NEUTRAL_BAND:
@@ -142,12 +148,21 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
     extra = _emoji_score(text) + _rating_score(text)
     if extra:
         clauses.append(Clause(extra, after_contrast=False, words=()))
+    _imply_contrast(clauses)
     amplifier = 1.0 + 0.1 * min(text.count("!"), 3)
     return [
         Clause(c.score * amplifier, c.after_contrast, c.words)
         for c in clauses
         if c.words or c.score
     ]
+
+
+def _imply_contrast(clauses: list[Clause]) -> None:
+    """ "Good service, but the prices..." : after praise, "but" announces a complaint."""
+    for index in range(1, len(clauses)):
+        clause = clauses[index]
+        if clause.after_contrast and clause.score == 0 and clauses[index - 1].score >= 0.5:
+            clauses[index] = Clause(IMPLIED_CONTRAST, True, clause.words)
 
 
 def _clause(tokens: list[Token], lang: str, lexicon: Lexicon, after_contrast: bool) -> Clause:
@@ -162,9 +177,13 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
     words = [token.lower for token in tokens]
     total = 0.0
     negated_until = -1
+    unresolved = 0
     index = 0
     while index < len(words):
         word = words[index]
+        if 0 <= negated_until < index:
+            unresolved += 1
+            negated_until = -1
         if _is_negator(word, negators, lang):
             negated_until = index + NEGATION_WINDOW
         phrase = _match_phrase(lexicon, words, index)
@@ -184,7 +203,10 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             if negated and value:
                 negated_until = -1
         index += 1
-    return total
+    if negated_until >= 0:
+        unresolved += 1
+    # In feedback a denial with no sentiment word ("ei oo tullu") is usually a complaint.
+    return total + NEGATION_PRIOR * min(unresolved, 1)
 
 
 def _is_negator(word: str, negators: frozenset[str], lang: str) -> bool:

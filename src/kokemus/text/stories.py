@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from kokemus.text.analyze import TextAnalysis
+from kokemus.text.analysis import TextAnalysis
 
 GroupBy = Literal["touchpoint", "theme", "unit"]
 

@@ -14,14 +14,22 @@ from kokemus.text.lexicon import Lexicon, default_lexicon
 from kokemus.text.model import Prediction, SentimentModel
 from kokemus.text.normalize import normalize_text, split_sentences, tokenize
 from kokemus.text.pii import PiiSpan, find_pii, redact
-from kokemus.text.sentiment import Clause, Label, Sentiment, clause_scores, combine
+from kokemus.text.sentiment import (
+    Clause,
+    Label,
+    Sentiment,
+    clause_scores,
+    combine,
+    label_for_score,
+)
 from kokemus.text.themes import Taxonomy, default_taxonomy, find_themes
 
 LEXICON_MODEL = "kokemus-lexicon"
 LEXICON_VERSION = "2026.1"
-# How much a trained domain model counts against the lexicon, and how sure it must be
-# to overrule the lexicon's "mixed".
-MODEL_WEIGHT = 0.6
+# A domain model counts for n / (n + MODEL_PRIOR_EXAMPLES) against the lexicon, n being
+# the comments it learnt from; it must be this sure to overrule the lexicon's "mixed".
+MODEL_PRIOR_EXAMPLES = 1000
+MAX_MODEL_WEIGHT = 0.7
 MIXED_OVERRULE = 0.75
 
 
@@ -125,7 +133,8 @@ class Analyzer:
                 )
             )
         all_clauses = [clause for clauses in clauses_by_sentence for clause in clauses]
-        overall = _blend(combine(all_clauses), prediction)
+        trained_on = self.model.trained_on if self.model is not None else 0
+        overall = _blend(combine(all_clauses), prediction, trained_on)
         themes = tuple(t for t in self.taxonomy.theme_ids if any(t in s.themes for s in sentences))
         aspects = self._aspects(sentences, clauses_by_sentence, lang, overall)
         return TextAnalysis(
@@ -182,14 +191,23 @@ def _result(sentiment: Sentiment) -> SentimentResult:
     return SentimentResult(label=sentiment.label, score=sentiment.score)
 
 
-def _blend(lexical: Sentiment, prediction: Prediction | None) -> SentimentResult:
+def model_weight(trained_on: int) -> float:
+    """Trust a domain model in proportion to the comments it learnt from."""
+    return min(MAX_MODEL_WEIGHT, trained_on / (trained_on + MODEL_PRIOR_EXAMPLES))
+
+
+def _blend(lexical: Sentiment, prediction: Prediction | None, trained_on: int) -> SentimentResult:
+    """The model moves the score; the lexicon keeps "mixed" unless the model is sure."""
     if prediction is None:
         return _result(lexical)
-    score = round((1 - MODEL_WEIGHT) * lexical.score + MODEL_WEIGHT * prediction.score, 4)
-    confidence = max(prediction.probabilities.values())
-    if lexical.label == "mixed" and prediction.label != "mixed" and confidence < MIXED_OVERRULE:
+    weight = model_weight(trained_on)
+    score = round((1 - weight) * lexical.score + weight * prediction.score, 4)
+    if prediction.label == "mixed":
         return SentimentResult(label="mixed", score=score)
-    return SentimentResult(label=prediction.label, score=score)
+    if lexical.label == "mixed":
+        sure = weight >= 0.3 and max(prediction.probabilities.values()) >= MIXED_OVERRULE
+        return SentimentResult(label=label_for_score(score) if sure else "mixed", score=score)
+    return SentimentResult(label=label_for_score(score), score=score)
 
 
 def _redacted_slice(text: str, spans: Sequence[PiiSpan], start: int, end: int) -> str:

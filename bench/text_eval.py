@@ -1,0 +1,273 @@
+"""Quality and speed of kokemus.text on the labelled feedback and the public sets.
+
+Run: .venv/bin/python bench/text_eval.py [--data ../shared/data]
+
+Honest figures: the lexicons were written while reading one half of the dev set (the
+"tune" half, chosen by a hash of the id). The other half is reported on its own as
+"held-out". The trained model is only ever scored on comments it was not trained on:
+"held-out" trains on the tune half; "full (2-fold)" trains on each half and scores the
+other. Weak labels for training are the comments' rating_hint, as ratings would be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kokemus.text.analysis import Analyzer, TextAnalysis
+from kokemus.text.language import detect_language
+from kokemus.text.model import train_model
+from kokemus.text.sentiment import LABELS
+
+LANGS = ("fi", "sv", "en")
+PII_GOAL_TYPES = ("email", "phone", "hetu", "iban")
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Scored:
+    row: Row
+    result: TextAnalysis
+
+
+def is_tune(row: Row) -> bool:
+    return int(hashlib.sha1(row["id"].encode()).hexdigest(), 16) % 2 == 0
+
+
+def load_rows(data: Path) -> list[Row]:
+    with (data / "feedback_dev.jsonl").open(encoding="utf-8") as file:
+        return [json.loads(line) for line in file if line.strip()]
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Iterable[str]) -> float:
+    scores = []
+    for label in labels:
+        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
+        if tp + fp + fn:
+            scores.append(2 * tp / (2 * tp + fp + fn))
+    return statistics.mean(scores) if scores else 0.0
+
+
+def set_f1(pairs: Iterable[tuple[set[str], set[str]]]) -> tuple[float, float, float]:
+    tp = fp = fn = 0
+    for gold, predicted in pairs:
+        tp += len(gold & predicted)
+        fp += len(predicted - gold)
+        fn += len(gold - predicted)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def analyse(rows: list[Row], analyzer: Analyzer, *, given_lang: bool = True) -> list[Scored]:
+    langs = [row["lang"] if given_lang else None for row in rows]
+    results = analyzer.analyze_many([row["text"] for row in rows], langs)
+    return [Scored(row, result) for row, result in zip(rows, results, strict=True)]
+
+
+def sentiment_line(scored: list[Scored]) -> str:
+    gold = [s.row["sentiment"] for s in scored]
+    predicted = [s.result.sentiment.label for s in scored]
+    accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
+    return f"acc {accuracy:.3f}  macro-F1 {macro_f1(gold, predicted, LABELS):.3f}  (n={len(gold)})"
+
+
+def themes_f1(scored: list[Scored]) -> tuple[float, float, float]:
+    # "other" is the dev set's word for "no theme of the taxonomy".
+    return set_f1((set(s.row["themes"]) - {"other"}, set(s.result.themes)) for s in scored)
+
+
+def emotions_f1(scored: list[Scored]) -> tuple[float, float, float]:
+    return set_f1((set(s.row["emotions"]), set(s.result.emotions)) for s in scored)
+
+
+def print_quality(title: str, scored: list[Scored]) -> None:
+    print(f"\n== {title}")
+    by_lang: dict[str, list[Scored]] = defaultdict(list)
+    for item in scored:
+        by_lang[item.row["lang"]].append(item)
+    for lang in LANGS:
+        items = by_lang.get(lang, [])
+        if not items:
+            continue
+        tp, tr, tf = themes_f1(items)
+        ep, er, ef = emotions_f1(items)
+        print(f"  {lang}  sentiment {sentiment_line(items)}")
+        print(f"      themes micro-F1 {tf:.3f} (P {tp:.3f} R {tr:.3f})  emotions micro-F1 {ef:.3f}")
+    tp, tr, tf = themes_f1(scored)
+    print(f"  all sentiment {sentiment_line(scored)}")
+    print(f"      themes micro-F1 {tf:.3f} (P {tp:.3f} R {tr:.3f})")
+
+
+def print_confusion(scored: list[Scored]) -> None:
+    counts = Counter((s.row["sentiment"], s.result.sentiment.label) for s in scored)
+    print("  confusion (gold -> predicted):")
+    for gold in LABELS:
+        cells = "  ".join(f"{p[:3]} {counts[(gold, p)]:3d}" for p in LABELS)
+        print(f"    {gold:>8}: {cells}")
+
+
+def print_pii(rows: list[Row], analyzer: Analyzer) -> None:
+    print("\n== PII by type (exact span match; all languages)")
+    gold_by: Counter[str] = Counter()
+    found_by: Counter[str] = Counter()
+    hit_by: Counter[str] = Counter()
+    for row in rows:
+        gold = {(p["start"], p["end"], p["type"]) for p in row["pii"]}
+        found = {(p.start, p.end, p.type) for p in analyzer.analyze(row["text"], row["lang"]).pii}
+        gold_by.update(kind for _, _, kind in gold)
+        found_by.update(kind for _, _, kind in found)
+        hit_by.update(kind for _, _, kind in gold & found)
+    for kind in sorted(set(gold_by) | set(found_by)):
+        recall = hit_by[kind] / gold_by[kind] if gold_by[kind] else float("nan")
+        precision = hit_by[kind] / found_by[kind] if found_by[kind] else float("nan")
+        goal = " (goal: R>=0.98 P>=0.95)" if kind in PII_GOAL_TYPES else ""
+        print(
+            f"  {kind:>12}: recall {recall:.3f} ({hit_by[kind]}/{gold_by[kind]})  "
+            f"precision {precision:.3f} ({hit_by[kind]}/{found_by[kind]}){goal}"
+        )
+
+
+def print_language(rows: list[Row]) -> None:
+    right = sum(detect_language(row["text"]) == row["lang"] for row in rows)
+    print(f"\n== language detection: {right}/{len(rows)} = {right / len(rows):.3f}")
+
+
+def model_for(rows: list[Row]) -> Analyzer:
+    model = train_model((row["text"], row["rating_hint"], row["lang"]) for row in rows)
+    return Analyzer(model=model)
+
+
+def print_speed(texts: list[str], label: str) -> None:
+    analyzer = Analyzer()
+    clear_caches()
+    start = time.perf_counter()
+    for text in texts:
+        analyzer.analyze(text)
+    cold = len(texts) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for text in texts:
+        analyzer.analyze(text)
+    warm = len(texts) / (time.perf_counter() - start)
+    print(
+        f"  {label}: {cold:,.0f} comments/s with empty word caches, "
+        f"{warm:,.0f} comments/s once warm (n={len(texts)}, one core, language detected)"
+    )
+
+
+def clear_caches() -> None:
+    from kokemus.text import lexicon, normalize, patterns, pii
+
+    caches: list[Callable[..., Any]] = [
+        normalize.lemma,
+        normalize.standard_form,
+        normalize._word_forms,
+        lexicon._lookup,
+        patterns._keys_for,
+        pii._is_given_name,
+    ]
+    for function in caches:
+        function.cache_clear()  # type: ignore[attr-defined]
+
+
+def second_opinion(data: Path) -> None:
+    print("\n== second opinion: public sets (other genre: film subtitles)")
+    analyzer = Analyzer()
+    folder = data / "fi_binary_sentiment"
+    if folder.is_dir():
+        gold, predicted = [], []
+        for name, label in (("test_pos_test.txt", "positive"), ("test_neg_test.txt", "negative")):
+            lines = (folder / name).read_text(encoding="utf-8").splitlines()
+            for line in lines:
+                if line.strip():
+                    gold.append(label)
+                    predicted.append(analyzer.analyze(line, "fi").sentiment.score)
+        decided = [(g, p) for g, p in zip(gold, predicted, strict=True) if p != 0]
+        right = sum((p > 0) == (g == "positive") for g, p in decided)
+        print(
+            f"  fi_binary_sentiment test: polarity accuracy {right / max(len(decided), 1):.3f} "
+            f"on the {len(decided)}/{len(gold)} lines with any sentiment"
+        )
+    xed = {"fi": "fi-annotated.tsv", "en": "en-annotated.tsv", "sv": "sv-projections.tsv"}
+    for lang, name in xed.items():
+        path = data / "xed" / name
+        if not path.is_file():
+            continue
+        right, decided, total = xed_polarity(path, lang, analyzer)
+        print(
+            f"  XED {lang}: polarity accuracy {right / max(decided, 1):.3f} on the "
+            f"{decided}/{total} single-polarity lines with any sentiment"
+        )
+
+
+def xed_polarity(path: Path, lang: str, analyzer: Analyzer) -> tuple[int, int, int]:
+    """(right, decided, total) over lines whose XED emotions share one polarity."""
+    positive, negative = {5, 8}, {1, 3, 4, 6}  # joy, trust | anger, disgust, fear, sadness
+    right = decided = total = 0
+    for line in path.read_text(encoding="utf-8").splitlines()[:2000]:
+        text, _, labels = line.rpartition("\t")
+        codes = {int(c) for c in labels.replace(" ", "").split(",") if c.isdigit()}
+        if not text or not codes & (positive | negative):
+            continue
+        if codes & positive and codes & negative:
+            continue
+        total += 1
+        score = analyzer.analyze(text, lang).sentiment.score
+        if score:
+            decided += 1
+            right += (score > 0) == bool(codes & positive)
+    return right, decided, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--confusion", action="store_true")
+    args = parser.parse_args()
+    rows = load_rows(args.data)
+    tune = [row for row in rows if is_tune(row)]
+    held = [row for row in rows if not is_tune(row)]
+    lexicon = Analyzer()
+
+    full = analyse(rows, lexicon)
+    print_quality(f"full dev set, lexicon only (n={len(rows)})", full)
+    held_scored = analyse(held, lexicon)
+    print_quality(f"held-out half, lexicon only (n={len(held)})", held_scored)
+    if args.confusion:
+        print_confusion(held_scored)
+
+    held_model = analyse(held, model_for(tune))
+    print_quality("held-out half, lexicon + model trained on the tune half's ratings", held_model)
+    if args.confusion:
+        print_confusion(held_model)
+    two_fold = analyse(held, model_for(tune)) + analyse(tune, model_for(held))
+    print_quality("full dev set, lexicon + model (2-fold: never scored on its own data)", two_fold)
+
+    print_quality("full dev set, language detected", analyse(rows, lexicon, given_lang=False))
+    print_language(rows)
+    print_pii(rows, lexicon)
+
+    print("\n== speed")
+    texts = [row["text"] for row in rows]
+    print_speed(texts, "dev comments")
+    xed_path = args.data / "xed" / "fi-annotated.tsv"
+    if xed_path.is_file():
+        lines = xed_path.read_text(encoding="utf-8").splitlines()[:3000]
+        print_speed([line.rpartition("\t")[0] for line in lines], "XED fi lines (new vocabulary)")
+    second_opinion(args.data)
+
+
+if __name__ == "__main__":
+    main()
