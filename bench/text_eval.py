@@ -186,18 +186,19 @@ def second_opinion(data: Path) -> None:
     analyzer = Analyzer()
     folder = data / "fi_binary_sentiment"
     if folder.is_dir():
-        gold, predicted = [], []
+        gold: list[str] = []
+        predicted: list[float] = []
         for name, label in (("test_pos_test.txt", "positive"), ("test_neg_test.txt", "negative")):
             lines = (folder / name).read_text(encoding="utf-8").splitlines()
             for line in lines:
                 if line.strip():
                     gold.append(label)
                     predicted.append(analyzer.analyze(line, "fi").sentiment.score)
-        decided = [(g, p) for g, p in zip(gold, predicted, strict=True) if p != 0]
-        right = sum((p > 0) == (g == "positive") for g, p in decided)
+        polar = [(g, p) for g, p in zip(gold, predicted, strict=True) if p != 0]
+        hits = sum((p > 0) == (g == "positive") for g, p in polar)
         print(
-            f"  fi_binary_sentiment test: polarity accuracy {right / max(len(decided), 1):.3f} "
-            f"on the {len(decided)}/{len(gold)} lines with any sentiment"
+            f"  fi_binary_sentiment test: polarity accuracy {hits / max(len(polar), 1):.3f} "
+            f"on the {len(polar)}/{len(gold)} lines with any sentiment"
         )
     xed = {"fi": "fi-annotated.tsv", "en": "en-annotated.tsv", "sv": "sv-projections.tsv"}
     for lang, name in xed.items():
