@@ -56,7 +56,7 @@ _INTENSIFIERS = {
 _CONTRAST = {
     "fi": frozenset("mutta mut kuitenkin silti toisaalta".split()),
     "sv": frozenset("men dock ändå däremot".split()),
-    "en": frozenset("but however although though yet".split()),
+    "en": frozenset("but however although though".split()),
 }
 _EMOJI_SCORES = {
     **dict.fromkeys("👍 😊 😄 😀 😃 😁 🙂 🎉 👌 💪 🤩 😍 🥰 ⭐ 🌟 👏 🙏 ✨".split(), 2.0),

@@ -190,6 +190,8 @@ def _reason(analysis: TextAnalysis, age_days: float, new_sentiment: bool, not_fi
 def _age(days: float) -> str:
     if days < 1:
         return "from the last day"
+    if days < 2:
+        return "1 day old"
     if days < 14:
         return f"{int(days)} days old"
     return f"{int(days // 7)} weeks old"

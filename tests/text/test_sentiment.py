@@ -1,0 +1,76 @@
+import pytest
+
+from kokemus.text.sentiment import sentiment
+
+
+@pytest.mark.parametrize(
+    ("positive_text", "negated_text", "lang"),
+    [
+        ("oli hyvä", "ei ollut hyvä", "fi"),
+        ("bra", "inte bra", "sv"),
+        ("it was good", "it was not good", "en"),
+    ],
+)
+def test_negation_turns_praise_into_complaint(
+    positive_text: str, negated_text: str, lang: str
+) -> None:
+    assert sentiment(positive_text, lang).label == "positive"
+    assert sentiment(negated_text, lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("not bad", "en"), ("Toimitus ajallaan, ei valittamista", "fi"), ("inga problem", "sv")],
+)
+def test_negated_complaint_is_positive(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "positive"
+
+
+def test_denial_without_sentiment_words_reads_as_a_complaint() -> None:
+    assert sentiment("Paketti ei ole vieläkään tullut.", "fi").label == "negative"
+    assert sentiment("Ingen svarar på mejlen.", "sv").label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("hyvä tuote mutta toimitus kesti", "fi"),
+        ("Great chair, terrible delivery time.", "en"),
+        ("Bra pris men appen krånglar hela tiden.", "sv"),
+    ],
+)
+def test_contrast_gives_mixed(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "mixed"
+
+
+def test_praise_then_but_announces_a_complaint() -> None:
+    assert sentiment("Hyvää palvelua mutta hinnat verrattuna nettiin.", "fi").label == "mixed"
+
+
+def test_intensifier_strengthens() -> None:
+    assert sentiment("tosi hyvä", "fi").score > sentiment("hyvä", "fi").score
+    assert sentiment("very slow", "en").score < sentiment("slow", "en").score
+
+
+def test_emojis_carry_sentiment() -> None:
+    assert sentiment("Tilaus perillä 👍", "fi").label == "positive"
+    assert sentiment("Tilaus perillä 😡", "fi").label == "negative"
+
+
+def test_colloquial_finnish_spellings_are_understood() -> None:
+    assert sentiment("sovellus on ihan surkee", "fi").label == "negative"
+    assert sentiment("kiitti nopeesta toimituksesta", "fi").label == "positive"
+
+
+def test_finnish_compound_takes_its_head_word() -> None:
+    assert sentiment("superhyvä", "fi").label == "positive"
+
+
+def test_factual_statement_is_neutral() -> None:
+    assert sentiment("Vaihdoin pörssisähköön tammikuussa.", "fi").label == "neutral"
+    assert sentiment("Returned a pair of sandals, got store credit.", "en").label == "neutral"
+
+
+def test_score_stays_within_bounds() -> None:
+    result = sentiment("Tosi tosi ihana ja upea ja mahtava!!! 😍😍😍", "fi")
+    assert 0.9 < result.score <= 1.0

@@ -1,0 +1,82 @@
+from pathlib import Path
+
+import pytest
+
+from kokemus.text.normalize import tokenize
+from kokemus.text.themes import TaxonomyError, default_taxonomy, find_themes, load_taxonomy
+
+ISSUE_THEMES = {
+    "delivery_speed",
+    "delivery_damage",
+    "courier",
+    "product_quality",
+    "price_value",
+    "staff_friendliness",
+    "staff_competence",
+    "waiting_time",
+    "website_usability",
+    "checkout_payment",
+    "communication",
+    "refund_compensation",
+    "store_environment",
+    "availability_stock",
+    "billing_invoice",
+    "app_digital",
+    "food_quality",
+    "workload",
+    "meetings",
+    "management",
+    "team_culture",
+}
+
+
+def themes(text: str, lang: str) -> list[str]:
+    return find_themes([t.lower for t in tokenize(text)], lang, default_taxonomy())
+
+
+def test_default_taxonomy_has_the_agreed_ids() -> None:
+    assert set(default_taxonomy().theme_ids) == ISSUE_THEMES
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "theme"),
+    [
+        ("Toimitusaika oli kolme viikkoa", "fi", "delivery_speed"),
+        ("Paketti tuli rikki", "fi", "delivery_damage"),
+        ("Kuski oli töykeä", "fi", "courier"),
+        ("Asiakaspalvelija oli tosi ystävällinen", "fi", "staff_friendliness"),
+        ("Laskussa oli ylimääräinen maksu", "fi", "billing_invoice"),
+        ("Sovellus kaatuu kirjautuessa", "fi", "app_digital"),
+        ("Viikkopalaverit venyvät aina", "fi", "meetings"),
+        ("Fakturan är fel igen", "sv", "billing_invoice"),
+        ("Chauffören ringde innan", "sv", "courier"),
+        ("The soup was lukewarm", "en", "food_quality"),
+        ("Refund still not received", "en", "refund_compensation"),
+    ],
+)
+def test_finds_themes_through_inflections_and_compounds(text: str, lang: str, theme: str) -> None:
+    assert theme in themes(text, lang)
+
+
+def test_plain_mention_of_a_product_is_not_a_quality_theme() -> None:
+    assert "product_quality" not in themes("Ostin kengät ja villasukat.", "fi")
+
+
+def test_organisation_can_load_its_own_taxonomy(tmp_path: Path) -> None:
+    path = tmp_path / "themes.yaml"
+    path.write_text(
+        "version: '7'\nthemes:\n  sauna:\n    label: {fi: Sauna}\n"
+        "    fi: [sauna*, '*löyly*', 'kuuma kiuas']\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_taxonomy(path)
+    words = [t.lower for t in tokenize("Saunassa hyvät löylyt ja kuuma kiuas")]
+    assert taxonomy.version == "7"
+    assert find_themes(words, "fi", taxonomy) == ["sauna"]
+
+
+def test_malformed_taxonomy_names_the_theme(tmp_path: Path) -> None:
+    path = tmp_path / "themes.yaml"
+    path.write_text("themes:\n  sauna:\n    fi: sauna\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="sauna"):
+        load_taxonomy(path)
