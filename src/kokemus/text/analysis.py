@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,12 +23,13 @@ from kokemus.text.sentiment import (
     combine,
     label_for_score,
 )
-from kokemus.text.themes import Taxonomy, default_taxonomy, find_themes
+from kokemus.text.themes import Taxonomy, default_taxonomy, find_themes, theme_hits
 
 LEXICON_MODEL = "kokemus-lexicon"
 LEXICON_VERSION = "2026.1"
 # A domain model counts for n / (n + MODEL_PRIOR_EXAMPLES) against the lexicon, n being
 # the comments it learnt from; it must be this sure to overrule the lexicon's "mixed".
+MAX_THEMES = 2
 MODEL_PRIOR_EXAMPLES = 1000
 MAX_MODEL_WEIGHT = 0.7
 MIXED_OVERRULE = 0.75
@@ -118,24 +120,27 @@ class Analyzer:
         sentences: list[SentenceAnalysis] = []
         clauses_by_sentence: list[list[Clause]] = []
         all_words: list[str] = []
+        comment_hits: Counter[str] = Counter()
         for sentence in split_sentences(text):
             clauses = clause_scores(sentence.text, lang, lexicon)
             clauses_by_sentence.append(clauses)
             words = [token.lower for token in tokenize(sentence.text)]
             all_words.extend(words)
+            hits = self._sentence_hits(words, clauses, lang)
+            comment_hits.update(hits)
             sentences.append(
                 SentenceAnalysis(
                     start=sentence.start,
                     end=sentence.end,
                     text=_redacted_slice(text, spans, sentence.start, sentence.end),
                     sentiment=_result(combine(clauses)),
-                    themes=tuple(find_themes(words, lang, self.taxonomy)),
+                    themes=self._ordered(hits),
                 )
             )
         all_clauses = [clause for clauses in clauses_by_sentence for clause in clauses]
         trained_on = self.model.trained_on if self.model is not None else 0
         overall = _blend(combine(all_clauses), prediction, trained_on)
-        themes = tuple(t for t in self.taxonomy.theme_ids if any(t in s.themes for s in sentences))
+        themes = self._main_themes(comment_hits, len(sentences))
         aspects = self._aspects(sentences, clauses_by_sentence, lang, overall)
         return TextAnalysis(
             lang=lang,
@@ -148,6 +153,25 @@ class Analyzer:
             aspects=aspects,
             model=self._model_info(),
         )
+
+    def _sentence_hits(self, words: list[str], clauses: list[Clause], lang: str) -> Counter[str]:
+        hits = theme_hits(words, lang, self.taxonomy)
+        for clause in clauses:
+            if clause.score and clause.words:
+                weak = theme_hits(clause.words, lang, self.taxonomy, evaluative=True)
+                hits.update({theme: count for theme, count in weak.items() if theme not in hits})
+        return hits
+
+    def _ordered(self, hits: Counter[str]) -> tuple[str, ...]:
+        return tuple(theme for theme in self.taxonomy.theme_ids if hits[theme] > 0)
+
+    def _main_themes(self, hits: Counter[str], sentence_count: int) -> tuple[str, ...]:
+        """The best-evidenced themes; a short comment is rarely about more than two."""
+        limit = MAX_THEMES + max(0, sentence_count - 2)
+        order = {theme: index for index, theme in enumerate(self.taxonomy.theme_ids)}
+        ranked = sorted((t for t in hits if hits[t] > 0), key=lambda t: (-hits[t], order[t]))
+        kept = set(ranked[:limit])
+        return tuple(theme for theme in self.taxonomy.theme_ids if theme in kept)
 
     def _aspects(
         self,
@@ -163,7 +187,11 @@ class Analyzer:
             zip(sentences, clauses_by_sentence, strict=True)
         ):
             clause_themes = [
-                (clause, find_themes(list(clause.words), lang, self.taxonomy)) for clause in clauses
+                (
+                    clause,
+                    find_themes(clause.words, lang, self.taxonomy, evaluative=bool(clause.score)),
+                )
+                for clause in clauses
             ]
             for theme in sentence.themes:
                 scored = [c for c, found in clause_themes if theme in found and c.score]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -11,6 +13,8 @@ from typing import Any
 import yaml
 
 from kokemus.text.patterns import PhrasePatterns, WordPatterns
+
+WEAK = "~"
 
 
 class TaxonomyError(ValueError):
@@ -23,16 +27,25 @@ class Taxonomy:
     labels: dict[str, dict[str, str]]
     words: dict[str, WordPatterns] = field(default_factory=dict)
     phrases: dict[str, PhrasePatterns] = field(default_factory=dict)
+    weak_words: dict[str, WordPatterns] = field(default_factory=dict)
+    weak_phrases: dict[str, PhrasePatterns] = field(default_factory=dict)
 
     @property
     def theme_ids(self) -> tuple[str, ...]:
         return tuple(self.labels)
 
     def add(self, theme: str, lang: str, pattern: str) -> None:
-        if " " in pattern.strip():
-            self.phrases.setdefault(lang, PhrasePatterns()).add(pattern.strip(), theme)
+        """A pattern starting with "~" counts only in a clause that carries sentiment:
+        "tuoli" is no theme, "tuoli on huono" is about product quality."""
+        text = pattern.strip()
+        weak = text.startswith(WEAK)
+        text = text.removeprefix(WEAK).strip()
+        if " " in text:
+            phrases = self.weak_phrases if weak else self.phrases
+            phrases.setdefault(lang, PhrasePatterns()).add(text, theme)
         else:
-            self.words.setdefault(lang, WordPatterns()).add(pattern.strip(), theme)
+            words = self.weak_words if weak else self.words
+            words.setdefault(lang, WordPatterns()).add(text, theme)
 
 
 def parse_taxonomy(document: Any) -> Taxonomy:
@@ -64,14 +77,40 @@ def default_taxonomy() -> Taxonomy:
     return parse_taxonomy(yaml.safe_load(source.read_text(encoding="utf-8")))
 
 
-def find_themes(words: list[str], lang: str, taxonomy: Taxonomy) -> list[str]:
-    """Theme ids whose patterns occur in these lowercase words, in taxonomy order."""
-    found: set[str] = set()
-    single = taxonomy.words.get(lang)
-    if single is not None:
-        for word in words:
-            found.update(single.keys_for(word, lang))
-    phrases = taxonomy.phrases.get(lang)
-    if phrases is not None:
-        found.update(key for key, _, _ in phrases.find(words, lang))
+def find_themes(
+    words: Sequence[str], lang: str, taxonomy: Taxonomy, *, evaluative: bool = False
+) -> list[str]:
+    """Theme ids whose patterns occur in these lowercase words, in taxonomy order.
+
+    `evaluative` says the words carry sentiment, which lets "~" patterns count too.
+    """
+    found = theme_hits(words, lang, taxonomy, evaluative=evaluative)
     return [theme for theme in taxonomy.labels if theme in found]
+
+
+def theme_hits(
+    words: Sequence[str], lang: str, taxonomy: Taxonomy, *, evaluative: bool = False
+) -> Counter[str]:
+    """How many patterns of each theme these words match (a phrase counts twice)."""
+    found = _matches(words, lang, taxonomy.words, taxonomy.phrases)
+    if evaluative:
+        found.update(_matches(words, lang, taxonomy.weak_words, taxonomy.weak_phrases))
+    return found
+
+
+def _matches(
+    words: Sequence[str],
+    lang: str,
+    single: dict[str, WordPatterns],
+    multi: dict[str, PhrasePatterns],
+) -> Counter[str]:
+    found: Counter[str] = Counter()
+    patterns = single.get(lang)
+    if patterns is not None:
+        for word in words:
+            found.update(patterns.keys_for(word, lang))
+    phrases = multi.get(lang)
+    if phrases is not None:
+        for key, _, _ in phrases.find(list(words), lang):
+            found[key] += 2
+    return found
