@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from kokemus.text.normalize import word_forms
+from kokemus.text.patterns import PhrasePatterns
 
 MIN_STEM = 3
 MIN_COMPOUND_HEAD = 4
@@ -26,11 +27,14 @@ class Lexicon:
     exact: dict[str, Entry] = field(default_factory=dict)
     prefixes: dict[str, Entry] = field(default_factory=dict)
     suffixes: dict[str, Entry] = field(default_factory=dict)
-    phrases: dict[tuple[str, ...], Entry] = field(default_factory=dict)
+    phrases: dict[str, Entry] = field(default_factory=dict)
+    phrase_patterns: PhrasePatterns = field(default_factory=PhrasePatterns)
 
     def add(self, pattern: str, entry: Entry) -> None:
         if " " in pattern:
-            self.phrases[tuple(pattern.split())] = entry
+            phrase = " ".join(pattern.split())
+            self.phrases[phrase] = entry
+            self.phrase_patterns.add(phrase, phrase)
         elif pattern.startswith("*"):
             self.suffixes[pattern[1:]] = entry
         elif pattern.endswith("*"):
@@ -40,6 +44,16 @@ class Lexicon:
 
     def lookup(self, word: str) -> Entry | None:
         return _lookup(self, word)
+
+    def phrase_at(self, words: Sequence[str], start: int) -> tuple[Entry, int] | None:
+        """The longest phrase starting at `start`, with the number of words it spans."""
+        if not self.phrases:
+            return None
+        found = self.phrase_patterns.match_at(words, start, self.lang)
+        if not found:
+            return None
+        phrase, end = max(found, key=lambda item: item[1])
+        return self.phrases[phrase], end - start
 
 
 def default_negated(score: float) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -72,16 +72,20 @@ class PhrasePatterns:
         self.first.add(parts[0], phrase_id)
         self.phrases[phrase_id] = (key, tuple(rest))
 
-    def find(self, words: list[str], lang: str) -> Iterable[tuple[str, int, int]]:
+    def find(self, words: Sequence[str], lang: str) -> Iterable[tuple[str, int, int]]:
         """Yield (key, start, end) word indexes of every phrase found."""
-        for start, word in enumerate(words):
-            for phrase_id in self.first.keys_for(word, lang):
-                key, rest = self.phrases[phrase_id]
-                end = start + 1 + len(rest)
-                if end > len(words):
-                    continue
-                if all(
-                    part.keys_for(words[start + 1 + offset], lang)
-                    for offset, part in enumerate(rest)
-                ):
-                    yield key, start, end
+        for start in range(len(words)):
+            for key, end in self.match_at(words, start, lang):
+                yield key, start, end
+
+    def match_at(self, words: Sequence[str], start: int, lang: str) -> list[tuple[str, int]]:
+        """(key, end) of the phrases that start at word `start`."""
+        found = []
+        for phrase_id in self.first.keys_for(words[start], lang):
+            key, rest = self.phrases[phrase_id]
+            end = start + 1 + len(rest)
+            if end <= len(words) and all(
+                part.keys_for(words[start + 1 + offset], lang) for offset, part in enumerate(rest)
+            ):
+                found.append((key, end))
+        return found

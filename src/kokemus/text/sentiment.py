@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from kokemus.text.lexicon import Entry, Lexicon, default_lexicon
-from kokemus.text.normalize import Token, emojis, tokenize, word_forms
+from kokemus.text.lexicon import Lexicon, default_lexicon
+from kokemus.text.normalize import Token, emojis, tokenize
 
 Label = Literal["negative", "neutral", "positive", "mixed"]
 LABELS: tuple[Label, ...] = ("negative", "neutral", "positive", "mixed")
@@ -186,7 +186,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             negated_until = -1
         if _is_negator(word, negators, lang):
             negated_until = index + NEGATION_WINDOW
-        phrase = _match_phrase(lexicon, words, index)
+        phrase = lexicon.phrase_at(words, index)
         if phrase is not None:
             phrase_entry, length = phrase
             total += phrase_entry.score
@@ -213,24 +213,6 @@ def _is_negator(word: str, negators: frozenset[str], lang: str) -> bool:
     if word in negators:
         return True
     return lang == "en" and (word.endswith("n't") or word.endswith("n’t"))
-
-
-def _match_phrase(lexicon: Lexicon, words: list[str], index: int) -> tuple[Entry, int] | None:
-    best: tuple[Entry, int] | None = None
-    for parts, entry in lexicon.phrases.items():
-        length = len(parts)
-        if length > len(words) - index or (best is not None and length <= best[1]):
-            continue
-        if all(_part_matches(part, words[index + k], lexicon.lang) for k, part in enumerate(parts)):
-            best = (entry, length)
-    return best
-
-
-def _part_matches(part: str, word: str, lang: str) -> bool:
-    forms = word_forms(word, lang)
-    if part.endswith("*"):
-        return any(form.startswith(part[:-1]) for form in forms)
-    return part in forms
 
 
 def _emoji_score(text: str) -> float:
