@@ -26,11 +26,17 @@ ERROR_CODES = {
 }
 
 
+def create_app_from_environment() -> FastAPI:
+    """For servers that start the app themselves in each worker process."""
+    return create_app(Settings())
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Kokemus", version=__version__, summary="Customer experience management")
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
+    app.state.write_keys = segment.WriteKeys()
 
     for router in (segment.router, events.router, customers.router, journey.router, pages.router):
         app.include_router(router)

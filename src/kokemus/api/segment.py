@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -13,8 +14,8 @@ from kokemus.api.deps import AppDatabase, AppSettings
 from kokemus.api.schemas import IngestResult, SegmentBatch, SegmentMessage
 from kokemus.ingest.intake import store_batch
 from kokemus.ingest.messages import ParseOptions
-from kokemus.ingest.models import Source
 from kokemus.ingest.sources import source_for_write_key
+from kokemus.secrets import hash_secret
 from kokemus.store import Database
 from kokemus.store.base import utcnow
 
@@ -37,12 +38,30 @@ def _write_key(authorization: str | None, body: Any) -> str:
     raise Unauthorized("send the source's write key as the basic-auth user name")
 
 
-def _source(database: Database, key: str) -> Source:
-    with database.transaction() as session:
-        source = source_for_write_key(session, key)
-    if source is None:
-        raise Unauthorized("unknown write key")
-    return source
+class WriteKeys:
+    """Write key → source, remembered for a minute so each call need not look it up.
+
+    A source disabled (or a key rotated) is refused at most `ttl` seconds later.
+    """
+
+    def __init__(self, ttl: float = 60.0) -> None:
+        self.ttl = ttl
+        self._known: dict[str, tuple[int, float]] = {}
+
+    def source_id(self, database: Database, key: str) -> int:
+        digest = hash_secret(key)
+        now = time.monotonic()
+        known = self._known.get(digest)
+        if known is not None and known[1] > now:
+            return known[0]
+        with database.transaction() as session:
+            source = source_for_write_key(session, key)
+        if source is None:
+            raise Unauthorized("unknown write key")
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[digest] = (source.id, now + self.ttl)
+        return source.id
 
 
 async def _receive(
@@ -53,7 +72,9 @@ async def _receive(
     forced_type: str | None,
 ) -> IngestResult:
     body = parse_json(await read_body(request, settings.max_request_bytes))
-    source = await run_in_threadpool(_source, database, _write_key(authorization, body))
+    write_keys: WriteKeys = request.app.state.write_keys
+    key = _write_key(authorization, body)
+    source_id = await run_in_threadpool(write_keys.source_id, database, key)
     if forced_type is None:
         items = body.get("batch") if isinstance(body, dict) else None
         if not isinstance(items, list):
@@ -64,7 +85,7 @@ async def _receive(
         items = [body]
     options = ParseOptions(
         sources={},
-        default_source_id=source.id,
+        default_source_id=source_id,
         received_at=utcnow(),
         phone_region=settings.default_phone_region,
         max_message_bytes=settings.max_message_bytes,

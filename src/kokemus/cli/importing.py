@@ -1,6 +1,5 @@
 import sys
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 import click
@@ -8,19 +7,10 @@ import orjson
 
 from kokemus.cli.context import AppContext, pass_app
 from kokemus.errors import InvalidInput
-from kokemus.ingest.files import (
-    FORMATS,
-    ByteCounter,
-    FieldMapping,
-    Row,
-    detect_format,
-    open_binary,
-    read_rows,
-)
-from kokemus.ingest.intake import store_batch
-from kokemus.ingest.messages import ParseOptions
+from kokemus.ingest.files import FORMATS, FieldMapping, detect_format
+from kokemus.ingest.importer import ImportSpec, import_file
+from kokemus.ingest.messages import ParseOptions, Rejection
 from kokemus.ingest.models import MESSAGE_TYPES
-from kokemus.ingest.service import IngestReport
 from kokemus.ingest.sources import source_ids_by_name
 
 
@@ -88,26 +78,18 @@ def import_events(
     )
     rejects_path = file.with_name(file.name + ".rejects.jsonl")
     rejects_path.unlink(missing_ok=True)
-    total = IngestReport()
+    spec = ImportSpec(file, file_format, options, parsed_mappings, default_type, batch_size)
     show_progress = sys.stderr.isatty() if progress is None else progress
-    with open_binary(file) as stream:
-        counter = ByteCounter(stream)
+    with click.progressbar(
+        length=file.stat().st_size, label="Importing", file=sys.stderr, hidden=not show_progress
+    ) as bar:
         try:
-            rows = read_rows(counter, file_format, parsed_mappings, default_type)
-            with click.progressbar(
-                length=file.stat().st_size,
-                label="Importing",
-                file=sys.stderr,
-                hidden=not show_progress,
-            ) as bar:
-                while batch := list(islice(rows, batch_size)):
-                    report = store_batch(
-                        app.database, ((row.number, row.message) for row in batch), options
-                    )
-                    total.add(report)
-                    if report.rejected:
-                        _write_rejects(rejects_path, batch, report)
-                    bar.update(counter.consumed - bar.pos)
+            total = import_file(
+                app.database,
+                spec,
+                on_rejects=lambda rejects: _write_rejects(rejects_path, rejects),
+                on_progress=lambda consumed: bar.update(consumed - bar.pos),
+            )
         except InvalidInput as error:
             raise click.UsageError(str(error)) from None
 
@@ -121,20 +103,13 @@ def import_events(
         raise SystemExit(1)
 
 
-def _write_rejects(path: Path, batch: list[Row], report: IngestReport) -> None:
-    texts = {row.number: row for row in batch}
+def _write_rejects(path: Path, rejects: list[tuple[Rejection, str]]) -> None:
     with path.open("ab") as out:
-        for rejection in report.rejected:
-            row = texts[rejection.index]
-            original = row.text or orjson.dumps(row.message).decode()
-            out.write(
-                orjson.dumps(
-                    {
-                        "row": rejection.index,
-                        "field": rejection.field,
-                        "error": rejection.error,
-                        "input": original,
-                    }
-                )
-                + b"\n"
-            )
+        for rejection, original in rejects:
+            line = {
+                "row": rejection.index,
+                "field": rejection.field,
+                "error": rejection.error,
+                "input": original,
+            }
+            out.write(orjson.dumps(line) + b"\n")

@@ -1,3 +1,5 @@
+import os
+
 import click
 import uvicorn
 
@@ -18,8 +20,17 @@ from kokemus.store import migrate
     help="Bring the store's schema up to date first.",
 )
 @click.option("--demo", is_flag=True, help="Load the demo company when the store is empty.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes; more than one uses more cores for parsing and HTTP.",
+)
 @pass_app
-def serve(app: AppContext, host: str, port: int, run_migrations: bool, demo: bool) -> None:
+def serve(
+    app: AppContext, host: str, port: int, run_migrations: bool, demo: bool, workers: int
+) -> None:
     """Serve the web app and the APIs."""
     database = app.database
     if run_migrations:
@@ -29,4 +40,17 @@ def serve(app: AppContext, host: str, port: int, run_migrations: bool, demo: boo
     if demo and load_demo_if_empty(database):
         click.echo("Loaded the demo company.")
     click.echo(f"Kokemus is running: open http://{host}:{port}/  (API reference: /docs)")
-    uvicorn.run(create_app(app.settings, database), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(app.settings, database), host=host, port=port, log_level="warning")
+        return
+    # Each worker process builds its own app from the environment.
+    database.dispose()
+    os.environ["KOKEMUS_DATABASE_URL"] = app.settings.database_url
+    uvicorn.run(
+        "kokemus.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

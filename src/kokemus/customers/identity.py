@@ -1,7 +1,7 @@
 """Normalising the ways a customer is known, so the same person gives the same key."""
 
+import re
 from functools import lru_cache
-from typing import NamedTuple
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -13,14 +13,23 @@ class InvalidIdentity(ValueError):
     pass
 
 
-class IdentityKey(NamedTuple):
-    kind: str
-    scope: int
-    value: str
+# (kind, scope, value): a plain tuple, because intake builds millions of them.
+IdentityKey = tuple[str, int, str]
+
+
+# Ordinary ASCII addresses: checked here in a microsecond. Anything else (international
+# names, quoted local parts) goes to email-validator, which is thorough but ~100x slower.
+PLAIN_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
 
 
 @lru_cache(maxsize=200_000)
 def normalise_email(raw: str) -> str:
+    candidate = raw.strip().lower()
+    if len(candidate) <= 254 and PLAIN_EMAIL.fullmatch(candidate):
+        return candidate
     try:
         checked = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as error:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kokemus.customers.models import Customer
-from kokemus.ingest.intake import store_stream
+from kokemus.ingest.intake import store_all
 from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.sources import create_source
 from kokemus.journeys.service import default_journey_text, load_journey, parse_journey
@@ -79,8 +79,7 @@ def load_demo(database: Database, customers: int = 300, seed: int = 2026) -> Non
         sources=source_ids, default_source_id=None, received_at=datetime.now(UTC)
     )
     messages = list(_messages(random.Random(seed), customers))
-    for _ in store_stream(database, enumerate(messages), options):
-        pass
+    store_all(database, enumerate(messages), options)
 
 
 def _messages(rng: random.Random, customers: int) -> Iterator[dict[str, Any]]:

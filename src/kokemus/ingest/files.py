@@ -3,7 +3,7 @@
 import codecs
 import csv
 import gzip
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -78,16 +78,18 @@ def read_rows(
     mappings: list[FieldMapping],
     default_type: str | None = None,
 ) -> Iterator[Row]:
-    rows = _csv_rows(lines, mappings) if file_format == "csv" else _jsonl_rows(lines, mappings)
+    rows = _csv_rows(lines, mappings) if file_format == "csv" else jsonl_rows(lines, mappings)
     for row in rows:
         if default_type and isinstance(row.message, dict):
             row.message.setdefault("type", default_type)
         yield row
 
 
-def _jsonl_rows(lines: ByteCounter, mappings: list[FieldMapping]) -> Iterator[Row]:
+def jsonl_rows(
+    lines: Iterable[bytes], mappings: list[FieldMapping], first: int = 1
+) -> Iterator[Row]:
     loads = orjson.loads
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         try:

@@ -1,28 +1,42 @@
 """Entry points that own their transactions: one per batch, so accepted rows stay."""
 
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable
 from typing import Any
 
+from kokemus.customers.resolution import IdentityCache
 from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.service import IngestReport, ingest
 from kokemus.store import Database
 
 
 def store_batch(
-    database: Database, raws: Iterable[tuple[int, Any]], options: ParseOptions
+    database: Database,
+    raws: Iterable[tuple[int, Any]],
+    options: ParseOptions,
+    cache: IdentityCache | None = None,
 ) -> IngestReport:
     with database.transaction() as session:
-        return ingest(session, raws, options)
+        report = ingest(session, raws, options, cache)
+    if cache is not None:
+        cache.remember(report.new_identities)
+    return report
 
 
-def store_stream(
+def store_all(
     database: Database,
     raws: Iterable[tuple[int, Any]],
     options: ParseOptions,
     batch_size: int = 5000,
-) -> Iterator[IngestReport]:
-    """Store a long stream batch by batch, committing each; yields each batch's report."""
-    iterator = iter(raws)
-    while batch := list(islice(iterator, batch_size)):
-        yield store_batch(database, batch, options)
+) -> IngestReport:
+    """Store a long stream batch by batch, each committed on its own."""
+    total = IngestReport()
+    cache = IdentityCache()
+    batch: list[tuple[int, Any]] = []
+    for item in raws:
+        batch.append(item)
+        if len(batch) == batch_size:
+            total.add(store_batch(database, batch, options, cache))
+            batch = []
+    if batch:
+        total.add(store_batch(database, batch, options, cache))
+    return total

@@ -1,7 +1,7 @@
 """Validating Segment-shaped messages: one shape for HTTP, files and the CLI."""
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -9,11 +9,14 @@ from typing import Any
 import orjson
 
 from kokemus.customers.identity import (
+    MAX_ID_LENGTH,
+    IdentityKey,
     InvalidIdentity,
     normalise_email,
     normalise_id,
     normalise_phone,
 )
+from kokemus.customers.models import GLOBAL_SCOPE
 from kokemus.ingest.models import MESSAGE_TYPES
 
 MAX_NAME_LENGTH = 200
@@ -22,20 +25,56 @@ MAX_MESSAGE_ID_LENGTH = 200
 
 @dataclass(slots=True)
 class Message:
+    """A valid message, reduced to what storing it needs."""
+
     index: int
     source_id: int
     message_id: str
     type: str
     name: str | None
-    user_id: str | None
-    anonymous_id: str | None
-    previous_id: str | None
-    email: str | None
-    phone: str | None
-    traits: dict[str, Any] | None
+    # The identities it carries, the sender's own id for the person first.
+    keys: tuple[IdentityKey, ...]
+    previous_id: str | None  # alias only
+    traits: dict[str, Any] | None  # identify only: they update the profile
     occurred_at: datetime
-    properties: dict[str, Any] | None
-    context: dict[str, Any] | None
+    properties_json: str | None
+    context_json: str | None
+
+    def to_wire(self) -> tuple[Any, ...]:
+        """Plain values only, so a batch crosses a process boundary cheaply."""
+        traits = orjson.dumps(self.traits).decode() if self.traits else None
+        return (
+            self.index,
+            self.source_id,
+            self.message_id,
+            self.type,
+            self.name,
+            self.keys,
+            self.previous_id,
+            traits,
+            self.occurred_at.isoformat(),
+            self.properties_json,
+            self.context_json,
+        )
+
+    @classmethod
+    def from_wire(cls, wire: tuple[Any, ...]) -> "Message":
+        index, source_id, message_id, kind, name, keys, previous, traits, occurred, props, ctx = (
+            wire
+        )
+        return cls(
+            index,
+            source_id,
+            message_id,
+            kind,
+            name,
+            keys,
+            previous,
+            orjson.loads(traits) if traits else None,
+            datetime.fromisoformat(occurred),
+            props,
+            ctx,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +154,10 @@ def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
             (properties or {}).get("name"), "properties.name"
         )
 
-    email = _contact(traits, context_traits, "email", normalise_email, None)
-    phone = _contact(traits, context_traits, "phone", normalise_phone, options.phone_region)
+    email = phone = None
+    if traits or context_traits:
+        email = _contact(traits, context_traits, "email", normalise_email, None)
+        phone = _contact(traits, context_traits, "phone", normalise_phone, options.phone_region)
 
     encoded_size = len(orjson.dumps(raw))
     if encoded_size > options.max_message_bytes:
@@ -124,21 +165,28 @@ def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
             "", f"message is {encoded_size} bytes; the limit is {options.max_message_bytes}"
         )
 
+    keys: list[IdentityKey] = []
+    if user_id is not None:
+        keys.append(("user_id", source_id, user_id))
+    if anonymous_id is not None:
+        keys.append(("anonymous_id", GLOBAL_SCOPE, anonymous_id))
+    if email is not None:
+        keys.append(("email", GLOBAL_SCOPE, email))
+    if phone is not None:
+        keys.append(("phone", GLOBAL_SCOPE, phone))
+    stored = traits if kind in ("identify", "group") else properties
     return Message(
         index=index,
         source_id=source_id,
         message_id=_message_id(raw),
         type=kind,
         name=name,
-        user_id=user_id,
-        anonymous_id=anonymous_id,
+        keys=tuple(keys),
         previous_id=previous_id,
-        email=email,
-        phone=phone,
         traits=traits if kind == "identify" else None,
         occurred_at=_timestamp(raw, options.received_at),
-        properties=traits if kind in ("identify", "group") else properties,
-        context=context or None,
+        properties_json=orjson.dumps(stored).decode() if stored else None,
+        context_json=orjson.dumps(context).decode() if context else None,
     )
 
 
@@ -157,6 +205,8 @@ def _optional_id(raw: dict[str, Any], field: str) -> str | None:
     value = raw.get(field)
     if value is None or value == "":
         return None
+    if type(value) is str and len(value) <= MAX_ID_LENGTH and value == value.strip():
+        return value  # the common case, already clean
     try:
         return normalise_id(value)
     except InvalidIdentity as error:
@@ -191,23 +241,22 @@ def _contact(
     traits: dict[str, Any] | None,
     context_traits: dict[str, Any] | None,
     key: str,
-    normalise: Any,
+    normalise: Callable[..., str],
     region: str | None,
 ) -> str | None:
     for holder, prefix in ((traits, "traits"), (context_traits, "context.traits")):
-        value = holder.get(key) if holder else None
+        if not holder:
+            continue
+        value = holder.get(key)
         if value is None or value == "":
             continue
         field = f"{prefix}.{key}"
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise Invalid(field, "must be a string")
         try:
-            normalised: str = (
-                normalise(str(value)) if region is None else normalise(str(value), region)
-            )
+            return normalise(str(value)) if region is None else normalise(str(value), region)
         except InvalidIdentity as error:
             raise Invalid(field, str(error)) from None
-        return normalised
     return None
 
 
@@ -237,5 +286,7 @@ def _timestamp(raw: dict[str, Any], received_at: datetime) -> datetime:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             raise Invalid(field, f"not an ISO 8601 date-time: {value[:40]!r}") from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
     return received_at

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kokemus.store.base import Base, BigId, JsonDoc, UtcDateTime, utcnow
@@ -22,6 +22,13 @@ class Source(Base):
 
 
 class Event(Base):
+    """Something that happened to a customer at a touchpoint, from a source.
+
+    No foreign-key constraints here: this is the high-volume, append-only table, and
+    checking three references on every row cost more than the insert itself. Intake takes
+    the ids it writes from the same transaction, under the write lock.
+    """
+
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("source_id", "message_id"),
@@ -29,12 +36,12 @@ class Event(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    source_id: Mapped[int]
     message_id: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(16))
     name: Mapped[str | None] = mapped_column(String(200))
-    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"))
-    touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id"))
+    identity_id: Mapped[int]
+    touchpoint_id: Mapped[int | None]
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # properties for track/page/screen, traits for identify/group

@@ -4,12 +4,11 @@ The caller owns the transaction and must start a fresh one for each batch, becau
 first statement takes the write lock (see store.dialect.take_write_lock).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -18,9 +17,9 @@ from kokemus.customers.models import GLOBAL_SCOPE, Customer, Identity, Merge
 from kokemus.customers.resolution import (
     Claim,
     IdAllocator,
+    IdentityCache,
     ReserveIds,
     Resolution,
-    known_identities,
     resolve,
 )
 from kokemus.ingest.messages import Message, ParseOptions, Rejection, parse_message
@@ -51,6 +50,8 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     customers_created: int = 0
     merges: int = 0
+    # Identities this batch created: remembered by an import's cache once committed.
+    new_identities: dict[IdentityKey, int] = field(default_factory=dict, repr=False)
 
     def add(self, other: "IngestReport") -> None:
         self.accepted += other.accepted
@@ -70,78 +71,83 @@ class IngestReport:
 
 
 def ingest(
-    session: Session, raws: Iterable[tuple[int, Any]], options: ParseOptions
+    session: Session,
+    raws: Iterable[tuple[int, Any]],
+    options: ParseOptions,
+    cache: IdentityCache | None = None,
 ) -> IngestReport:
     """Store every valid message of the batch; report the others with index and field."""
-    dialect.take_write_lock(session)
-    report = IngestReport()
     messages: list[Message] = []
+    rejected: list[Rejection] = []
     for index, raw in raws:
         parsed = parse_message(raw, index, options)
         if isinstance(parsed, Rejection):
-            report.rejected.append(parsed)
+            rejected.append(parsed)
         else:
             messages.append(parsed)
+    return store_messages(session, messages, rejected, options.received_at, cache)
+
+
+def store_messages(
+    session: Session,
+    messages: Sequence[Message],
+    rejected: list[Rejection],
+    received_at: datetime,
+    cache: IdentityCache | None = None,
+) -> IngestReport:
+    """Store parsed messages: resolve their customers, then write everything in bulk."""
+    dialect.take_write_lock(session)
+    report = IngestReport(rejected=rejected)
     if not messages:
         return report
+    candidates = [key for message in messages for key in message.keys] + [
+        key for message in messages if message.previous_id for key in _previous_keys(message)
+    ]
+    identity_ids = (cache or IdentityCache()).identity_ids(session, candidates)
+    claims = [_claim(message, identity_ids) for message in messages]
+    plan = resolve(
+        session,
+        claims,
+        identity_ids,
+        IdAllocator(ReserveIds(session, "customers")),
+        source_names=lambda: _source_names(session),
+    )
 
-    candidate_keys = [key for message in messages for key in _candidate_keys(message)]
-    known = known_identities(session, candidate_keys)
-    source_names = {
-        int(source_id): str(name)
-        for source_id, name in session.execute(select(Source.id, Source.name))
-    }
-    claims = [_claim(message, known, source_names) for message in messages]
-    allocate_customer = IdAllocator(ReserveIds(session, "customers"))
-    plan, owners = resolve(session, claims, known, allocate_customer)
-
-    identity_ids = {key: identity_id for key, (identity_id, _) in known.items()}
-    _write_customers(session, plan.new_customer_ids, options.received_at)
-    identity_ids.update(_write_identities(session, plan.new_identities, options.received_at))
+    _write_customers(session, plan.new_customer_ids, received_at)
+    created = _write_identities(session, plan.new_identities, received_at)
     _apply_merges(session, plan)
-    _update_traits(session, plan, messages, owners)
+    _update_traits(session, plan, messages)
 
+    all_ids = {**identity_ids, **created}
     touchpoints = touchpoint_by_event(session)
-    report.accepted = _write_events(session, messages, claims, identity_ids, touchpoints, options)
+    report.accepted = _write_events(session, messages, claims, all_ids, touchpoints, received_at)
     report.duplicates = len(messages) - report.accepted
     report.customers_created = len(plan.new_customer_ids)
     report.merges = len(plan.merges)
+    report.new_identities = created
     return report
 
 
-def _candidate_keys(message: Message) -> list[IdentityKey]:
-    keys = _own_keys(message)
+def _previous_keys(message: Message) -> tuple[IdentityKey, IdentityKey]:
+    """An alias's previous id is the earlier user id, or else an anonymous id."""
+    previous = message.previous_id or ""
+    return (
+        ("user_id", message.source_id, previous),
+        ("anonymous_id", GLOBAL_SCOPE, previous),
+    )
+
+
+def _claim(message: Message, known: Mapping[IdentityKey, int]) -> Claim:
+    keys: Sequence[IdentityKey] = message.keys
     if message.previous_id is not None:
-        keys.append(IdentityKey("user_id", message.source_id, message.previous_id))
-        keys.append(IdentityKey("anonymous_id", GLOBAL_SCOPE, message.previous_id))
-    return keys
+        as_user, as_anonymous = _previous_keys(message)
+        keys = (*keys, as_user if as_user in known or as_anonymous not in known else as_anonymous)
+    return Claim(keys, message.type, message.message_id, message.source_id, bool(message.traits))
 
 
-def _own_keys(message: Message) -> list[IdentityKey]:
-    keys = []
-    if message.user_id is not None:
-        keys.append(IdentityKey("user_id", message.source_id, message.user_id))
-    if message.anonymous_id is not None:
-        keys.append(IdentityKey("anonymous_id", GLOBAL_SCOPE, message.anonymous_id))
-    if message.email is not None:
-        keys.append(IdentityKey("email", GLOBAL_SCOPE, message.email))
-    if message.phone is not None:
-        keys.append(IdentityKey("phone", GLOBAL_SCOPE, message.phone))
-    return keys
-
-
-def _claim(
-    message: Message, known: dict[IdentityKey, tuple[int, int]], source_names: dict[int, str]
-) -> Claim:
-    keys = _own_keys(message)
-    if message.previous_id is not None:
-        # An alias's previous id is the earlier user id, or else an anonymous id.
-        as_user = IdentityKey("user_id", message.source_id, message.previous_id)
-        as_anonymous = IdentityKey("anonymous_id", GLOBAL_SCOPE, message.previous_id)
-        keys.append(as_user if as_user in known or as_anonymous not in known else as_anonymous)
-    source = source_names.get(message.source_id, message.source_id)
-    description = f"{message.type} message {message.message_id!r} from {source}"
-    return Claim(keys=keys, description=description, source_names=source_names)
+def _source_names(session: Session) -> dict[int, str]:
+    rows = session.execute(select(Source.id, Source.name))
+    return {int(source_id): str(name) for source_id, name in rows}
 
 
 def _write_customers(session: Session, customer_ids: Sequence[int], now: datetime) -> None:
@@ -156,10 +162,7 @@ def _write_identities(
     keys = list(new_identities)
     created = dict(zip(keys, ReserveIds(session, "identities")(len(keys)), strict=True))
     stamp = dialect.timestamp(session, now)
-    rows = [
-        (identity_id, new_identities[key], key.kind, key.scope, key.value, stamp)
-        for key, identity_id in created.items()
-    ]
+    rows = [(identity_id, new_identities[key], *key, stamp) for key, identity_id in created.items()]
     columns = ("id", "customer_id", "kind", "scope", "value", "first_seen_at")
     dialect.bulk_insert(session, "identities", columns, rows)
     return created
@@ -191,9 +194,7 @@ def _apply_merges(session: Session, plan: Resolution) -> None:
     session.flush()
 
 
-def _update_traits(
-    session: Session, plan: Resolution, messages: Sequence[Message], owners: Sequence[int]
-) -> None:
+def _update_traits(session: Session, plan: Resolution, messages: Sequence[Message]) -> None:
     changes: dict[int, dict[str, Any]] = {}
     identifies = [
         (message.occurred_at, position)
@@ -201,8 +202,11 @@ def _update_traits(
         if message.traits
     ]
     for _, position in sorted(identifies):
-        customer = plan.final_customer(owners[position])
-        changes.setdefault(customer, {}).update(messages[position].traits or {})
+        customer = plan.customers[position]
+        assert customer is not None, "claims with traits are always resolved to a customer"
+        changes.setdefault(plan.final_customer(customer), {}).update(
+            messages[position].traits or {}
+        )
     if not changes:
         return
     now = utcnow()
@@ -218,11 +222,10 @@ def _write_events(
     claims: Sequence[Claim],
     identity_ids: dict[IdentityKey, int],
     touchpoints: dict[str, int],
-    options: ParseOptions,
+    received_at: datetime,
 ) -> int:
     stamp = dialect.timestamp_converter(session)
-    received = stamp(options.received_at)
-    dumps = orjson.dumps
+    received = stamp(received_at)
     rows = [
         (
             message.source_id,
@@ -235,11 +238,11 @@ def _write_events(
             else None,
             stamp(message.occurred_at),
             received,
-            dumps(message.properties).decode() if message.properties else None,
-            dumps(message.context).decode() if message.context else None,
+            message.properties_json,
+            message.context_json,
         )
         for message, claim in zip(messages, claims, strict=True)
     ]
     return dialect.bulk_insert_new(
-        session, "events", EVENT_COLUMNS, rows, conflict=("source_id", "message_id")
+        session, "events", EVENT_COLUMNS, rows, key=("source_id", "message_id")
     )

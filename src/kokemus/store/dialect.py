@@ -4,7 +4,7 @@ Hot paths (event intake) bypass the ORM and use each driver's own bulk path:
 `executemany` in one transaction on SQLite, COPY on PostgreSQL.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,16 +43,21 @@ def allocate_ids(session: Session, table: str, count: int) -> list[int]:
     return list(range(start + 1, start + 1 + count))
 
 
+def sqlite_timestamp(value: datetime) -> str:
+    """The text SQLAlchemy's SQLite DateTime writes: naive UTC, always with microseconds."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def timestamp(session: Session, value: datetime) -> Any:
-    """A datetime as the bulk paths must bind it (SQLite keeps naive UTC text)."""
-    if name(session) == "sqlite":
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
+    """A datetime as the bulk paths must bind it."""
+    return sqlite_timestamp(value) if name(session) == "sqlite" else value
 
 
-def timestamp_converter(session: Session) -> Any:
+def timestamp_converter(session: Session) -> Callable[[datetime], Any]:
     if name(session) == "sqlite":
-        return lambda value: value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return sqlite_timestamp
     return lambda value: value
 
 
@@ -82,32 +87,85 @@ def bulk_insert_new(
     table: str,
     columns: Sequence[str],
     rows: Sequence[Row],
-    conflict: Sequence[str],
+    key: tuple[str, str],
 ) -> int:
-    """Insert rows, skipping those that collide on `conflict`; returns how many went in."""
+    """Insert rows whose (key[0], key[1]) pair is not stored yet; returns how many went in.
+
+    The caller holds the write lock, so nothing can slip in between the check and the
+    insert. On PostgreSQL that lets the rows go straight in with COPY, which cannot skip
+    conflicts itself; SQLite's INSERT OR IGNORE does the same in one statement.
+    """
     if not rows:
         return 0
     driver = _driver_connection(session)
-    column_list = ", ".join(columns)
+    if name(session) == "sqlite":
+        marks = ", ".join("?" * len(columns))
+        before = driver.total_changes
+        driver.executemany(
+            f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+        )
+        changed: int = driver.total_changes - before
+        return changed
+    first, second = columns.index(key[0]), columns.index(key[1])
+    fresh: dict[tuple[Any, Any], Row] = {}
+    for row in rows:
+        fresh.setdefault((row[first], row[second]), row)
+    by_first: dict[Any, list[Any]] = {}
+    for first_value, second_value in fresh:
+        by_first.setdefault(first_value, []).append(second_value)
+    for first_value, seconds in by_first.items():
+        stored = select_matching(
+            session,
+            table,
+            f"{table}.{key[1]}",
+            key[1],
+            seconds,
+            f"{key[0]} = {{p}}",
+            (first_value,),
+        )
+        for (second_value,) in stored:
+            fresh.pop((first_value, second_value), None)
+    bulk_insert(session, table, columns, list(fresh.values()))
+    return len(fresh)
+
+
+def select_matching(
+    session: Session,
+    table: str,
+    columns: str,
+    match: str,
+    values: Sequence[Any],
+    where: str = "",
+    fixed: Sequence[Any] = (),
+) -> list[Row]:
+    """SELECT `columns` FROM `table` for rows whose `match` column is one of `values`.
+
+    `match` with `where` (conditions with `{p}` for each of `fixed`) must pick at most one
+    row per value: a unique key. Straight to the driver, because SQLAlchemy's expanding IN
+    costs more than the lookup itself.
+    """
+    if not values:
+        return []
     if name(session) == "postgresql":
-        staging = f"staging_{table}"
-        with driver.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
-                f"AS SELECT {column_list} FROM {table} WITH NO DATA"
-            )
-            cursor.execute(f"TRUNCATE {staging}")
-            with cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "
-                f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
-            )
-            inserted: int = cursor.rowcount
-        return inserted
-    marks = ", ".join("?" * len(columns))
-    before = driver.total_changes
-    driver.executemany(f"INSERT OR IGNORE INTO {table} ({column_list}) VALUES ({marks})", rows)
-    changed: int = driver.total_changes - before
-    return changed
+        # One index probe per value, whatever the planner's statistics say: on a table that
+        # is filling up they lag, and `= ANY(array)` or a plain join then scans every row.
+        # LIMIT 1 keeps the subquery from being flattened into such a join.
+        array_type = "bigint[]" if isinstance(values[0], int) else "varchar[]"
+        condition = f" AND {where.format(p='%s')}" if where else ""
+        statement = (
+            f"SELECT found.* FROM unnest(%s::{array_type}) AS wanted(v) CROSS JOIN LATERAL "
+            f"(SELECT {columns} FROM {table} WHERE {match} = wanted.v{condition} LIMIT 1) found"
+        )
+        parameters: tuple[Any, ...] = (list(values), *fixed)
+    else:
+        condition = f"{where.format(p='?')} AND " if where else ""
+        marks = ", ".join("?" * len(values))
+        statement = f"SELECT {columns} FROM {table} WHERE {condition}{match} IN ({marks})"
+        parameters = (*fixed, *values)
+    cursor = _driver_connection(session).cursor()
+    try:
+        cursor.execute(statement, parameters)
+        rows: list[Row] = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows

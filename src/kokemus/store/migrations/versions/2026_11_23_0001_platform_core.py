@@ -167,15 +167,6 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("properties", JSON_DOC, nullable=True),
         sa.Column("context", JSON_DOC, nullable=True),
-        sa.ForeignKeyConstraint(
-            ["identity_id"], ["identities.id"], name=op.f("fk_events_identity_id_identities")
-        ),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["sources.id"], name=op.f("fk_events_source_id_sources")
-        ),
-        sa.ForeignKeyConstraint(
-            ["touchpoint_id"], ["touchpoints.id"], name=op.f("fk_events_touchpoint_id_touchpoints")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
         sa.UniqueConstraint("source_id", "message_id", name=op.f("uq_events_source_id_message_id")),
     )
