@@ -30,6 +30,7 @@ LEXICON_VERSION = "2026.1"
 # A domain model counts for n / (n + MODEL_PRIOR_EXAMPLES) against the lexicon, n being
 # the comments it learnt from; it must be this sure to overrule the lexicon's "mixed".
 MAX_THEMES = 2
+EVALUATED_BONUS = 1
 MODEL_PRIOR_EXAMPLES = 1000
 MAX_MODEL_WEIGHT = 0.7
 MIXED_OVERRULE = 0.75
@@ -155,11 +156,13 @@ class Analyzer:
         )
 
     def _sentence_hits(self, words: list[str], clauses: list[Clause], lang: str) -> Counter[str]:
+        """Pattern hits per theme; a theme named in a clause with sentiment counts extra,
+        being more likely what the comment is about."""
         hits = theme_hits(words, lang, self.taxonomy)
         for clause in clauses:
             if clause.score and clause.words:
-                weak = theme_hits(clause.words, lang, self.taxonomy, evaluative=True)
-                hits.update({theme: count for theme, count in weak.items() if theme not in hits})
+                evaluated = theme_hits(clause.words, lang, self.taxonomy, evaluative=True)
+                hits.update(dict.fromkeys(evaluated, EVALUATED_BONUS))
         return hits
 
     def _ordered(self, hits: Counter[str]) -> tuple[str, ...]:
