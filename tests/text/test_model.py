@@ -1,8 +1,16 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from kokemus.text.model import TrainingError, label_from_rating, load_model, train_model
+from kokemus.text.model import (
+    CORRECTION_WEIGHT,
+    TrainingError,
+    examples_from_ratings,
+    label_from_rating,
+    load_model,
+    train_model,
+)
 
 ROWS: list[tuple[str, int | str, str | None]] = [
     ("Toimitus oli nopea ja kuski ystävällinen", 5, "fi"),
@@ -62,9 +70,15 @@ def test_bad_rating_names_its_row() -> None:
 
 
 def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
-    import numpy as np
-
     path = tmp_path / "other.npz"
     np.savez(path, meta=np.array('{"format": "something-else"}'))
     with pytest.raises(TrainingError, match="not a Kokemus sentiment model"):
         load_model(path)
+
+
+def test_analyst_labels_weigh_more_than_ratings() -> None:
+    examples = examples_from_ratings([("Hyvä", 5, "fi"), ("Ihan ok", "mixed", "fi")])
+    assert [(e.label, e.weight) for e in examples] == [
+        ("positive", 1.0),
+        ("mixed", CORRECTION_WEIGHT),
+    ]

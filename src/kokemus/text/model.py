@@ -29,6 +29,7 @@ FORMAT = "kokemus-sentiment-model/1"
 CHAR_FEATURES = 2**17
 WORD_FEATURES = 2**16
 DEFAULT_MODEL_DIR = Path("var/models")
+CORRECTION_WEIGHT = 3.0
 
 Rating = int | float | str
 
@@ -42,6 +43,7 @@ class Example:
     text: str
     label: Label
     lang: str
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,10 @@ def examples_from_ratings(
     scale: int = 5,
     languages: Sequence[str] = DEFAULT_LANGUAGES,
 ) -> list[Example]:
-    """(text, rating or label, lang or None) rows to examples; empty texts are skipped."""
+    """(text, rating or label, lang or None) rows to examples; empty texts are skipped.
+
+    A label given as a word is an analyst's decision and weighs more than a rating.
+    """
     examples = []
     for index, (text, rating, lang) in enumerate(rows, start=1):
         if not text or not text.strip():
@@ -153,8 +158,13 @@ def examples_from_ratings(
             label = label_from_rating(rating, scale)
         except TrainingError as error:
             raise TrainingError(f"row {index}: {error}") from error
-        examples.append(Example(text, label, lang or detect_language(text, languages)))
+        weight = CORRECTION_WEIGHT if _is_label(rating) else 1.0
+        examples.append(Example(text, label, lang or detect_language(text, languages), weight))
     return examples
+
+
+def _is_label(rating: Rating) -> bool:
+    return isinstance(rating, str) and rating.strip().lower() in LABELS
 
 
 def train_model(
@@ -172,7 +182,7 @@ def train_model(
         raise TrainingError("training data: need at least two different labels")
     features = _features([e.text for e in examples], [e.lang for e in examples])
     classifier = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=2000)
-    classifier.fit(features, labels)
+    classifier.fit(features, labels, sample_weight=[example.weight for example in examples])
     digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode())
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     return SentimentModel(
