@@ -19,8 +19,8 @@ import orjson
 
 from kokemus.customers.resolution import IdentityCache
 from kokemus.ingest.files import ByteCounter, FieldMapping, Row, jsonl_rows, open_binary, read_rows
-from kokemus.ingest.messages import Message, ParseOptions, Rejection, parse_message
-from kokemus.ingest.service import IngestReport, store_messages
+from kokemus.ingest.messages import Message, ParseOptions, Rejection
+from kokemus.ingest.service import IngestReport, parse_all, store_messages
 from kokemus.store import Database
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
@@ -55,7 +55,7 @@ def import_file(
         counter = ByteCounter(stream)
         batches = _parsed_in_worker(counter, spec) if parallel else _parsed_here(counter, spec)
         for messages, rejected, texts in batches:
-            with database.transaction() as session:
+            with database.write_transaction() as session:
                 report = store_messages(
                     session, messages, rejected, spec.options.received_at, cache
                 )
@@ -73,7 +73,7 @@ Parsed = tuple[list[Message], list[Rejection], Callable[[int], str]]
 def _parsed_here(counter: ByteCounter, spec: ImportSpec) -> Iterator[Parsed]:
     rows = read_rows(counter, spec.file_format, spec.mappings, spec.default_type)
     while batch := list(islice(rows, spec.batch_size)):
-        messages, rejected = _parse_rows(((row.number, row.message) for row in batch), spec.options)
+        messages, rejected = parse_all(((row.number, row.message) for row in batch), spec.options)
         by_number = {row.number: row for row in batch}
         yield messages, rejected, partial(_row_text, by_number)
 
@@ -109,20 +109,8 @@ def _parse_chunk(
         if default_type and isinstance(row.message, dict):
             row.message.setdefault("type", default_type)
         rows.append((row.number, row.message))
-    messages, rejected = _parse_rows(rows, options)
+    messages, rejected = parse_all(rows, options)
     return [message.to_wire() for message in messages], rejected
-
-
-def _parse_rows(rows: Any, options: ParseOptions) -> tuple[list[Message], list[Rejection]]:
-    messages: list[Message] = []
-    rejected: list[Rejection] = []
-    for number, raw in rows:
-        parsed = parse_message(raw, number, options)
-        if isinstance(parsed, Rejection):
-            rejected.append(parsed)
-        else:
-            messages.append(parsed)
-    return messages, rejected
 
 
 def _row_text(rows: dict[int, Row], number: int) -> str:

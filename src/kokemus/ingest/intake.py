@@ -5,7 +5,7 @@ from typing import Any
 
 from kokemus.customers.resolution import IdentityCache
 from kokemus.ingest.messages import ParseOptions
-from kokemus.ingest.service import IngestReport, ingest
+from kokemus.ingest.service import IngestReport, parse_all, store_messages
 from kokemus.store import Database
 
 
@@ -15,8 +15,9 @@ def store_batch(
     options: ParseOptions,
     cache: IdentityCache | None = None,
 ) -> IngestReport:
-    with database.transaction() as session:
-        report = ingest(session, raws, options, cache)
+    messages, rejected = parse_all(raws, options)  # before taking the write lock
+    with database.write_transaction() as session:
+        report = store_messages(session, messages, rejected, options.received_at, cache)
     if cache is not None:
         cache.remember(report.new_identities)
     return report

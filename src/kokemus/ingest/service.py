@@ -77,6 +77,13 @@ def ingest(
     cache: IdentityCache | None = None,
 ) -> IngestReport:
     """Store every valid message of the batch; report the others with index and field."""
+    messages, rejected = parse_all(raws, options)
+    return store_messages(session, messages, rejected, options.received_at, cache)
+
+
+def parse_all(
+    raws: Iterable[tuple[int, Any]], options: ParseOptions
+) -> tuple[list[Message], list[Rejection]]:
     messages: list[Message] = []
     rejected: list[Rejection] = []
     for index, raw in raws:
@@ -85,7 +92,7 @@ def ingest(
             rejected.append(parsed)
         else:
             messages.append(parsed)
-    return store_messages(session, messages, rejected, options.received_at, cache)
+    return messages, rejected
 
 
 def store_messages(

@@ -1,5 +1,6 @@
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and a writer that finds the file locked polls
+        # with growing sleeps; queueing this process's writers here hands over at once.
+        self._writers: AbstractContextManager[Any] = (
+            threading.Lock() if self.dialect == "sqlite" else nullcontext()
+        )
 
     @property
     def dialect(self) -> str:
@@ -60,6 +66,12 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back on error."""
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Session]:
+        """A unit of work that will write: writers of this process take turns."""
+        with self._writers, self.transaction() as session:
             yield session
 
     def dispose(self) -> None:
