@@ -13,13 +13,12 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from kokemus.text.language import DEFAULT_LANGUAGES, detect_language
 from kokemus.text.lexicon import default_lexicon
@@ -180,6 +179,8 @@ def train_model(
     labels = [example.label for example in examples]
     if len(set(labels)) < 2:
         raise TrainingError("training data: need at least two different labels")
+    from sklearn.linear_model import LogisticRegression
+
     features = _features([e.text for e in examples], [e.lang for e in examples])
     classifier = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=2000)
     classifier.fit(features, labels, sample_weight=[example.weight for example in examples])
@@ -196,19 +197,28 @@ def train_model(
     )
 
 
-_CHARS = HashingVectorizer(
-    analyzer="char_wb", ngram_range=(2, 5), n_features=CHAR_FEATURES, alternate_sign=False
-)
-_WORDS = HashingVectorizer(
-    analyzer="word", ngram_range=(1, 2), n_features=WORD_FEATURES, alternate_sign=False
-)
+@lru_cache(maxsize=1)
+def _vectorizers() -> tuple[Any, Any]:
+    # scikit-learn loads in about two seconds: only when a model is used.
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    chars = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), n_features=CHAR_FEATURES, alternate_sign=False
+    )
+    words = HashingVectorizer(
+        analyzer="word", ngram_range=(1, 2), n_features=WORD_FEATURES, alternate_sign=False
+    )
+    return chars, words
 
 
-def _features(texts: Sequence[str], langs: Sequence[str]) -> sparse.csr_matrix:
+def _features(texts: Sequence[str], langs: Sequence[str]) -> Any:
+    from scipy import sparse  # type: ignore[import-untyped]
+
+    chars, words = _vectorizers()
     tagged = [f"{lang} {text}" for text, lang in zip(texts, langs, strict=True)]
     lexical = np.array([_lexicon_features(t, lang) for t, lang in zip(texts, langs, strict=True)])
     return sparse.hstack(
-        [_CHARS.transform(texts), _WORDS.transform(tagged), sparse.csr_matrix(lexical)],
+        [chars.transform(texts), words.transform(tagged), sparse.csr_matrix(lexical)],
         format="csr",
     )
 
