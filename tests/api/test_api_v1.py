@@ -130,6 +130,8 @@ def test_customer_profile_by_email_id_and_merged_id(client: TestClient, database
     ).json()
 
     assert {i["kind"] for i in profile["identities"]} == {"anonymous_id", "user_id", "email"}
+    # First seen when the web visit happened, not when the rows were written.
+    assert profile["first_seen_at"].startswith("2026-04-30T09:00:00")
     events = profile["timeline"]["events"]
     assert [e["source"] for e in events][:2] == ["carrier", "shop"]
     assert events[0]["touchpoint"] == {

@@ -46,7 +46,7 @@ def _find(session: Any, who: str, region: str) -> Customer:
 
 
 def _print_profile(document: dict[str, Any]) -> None:
-    click.echo(f"Customer {document['id']} (since {document['created_at']:%Y-%m-%d})")
+    click.echo(f"Customer {document['id']} (first seen {document['first_seen_at']:%Y-%m-%d})")
     for key, value in document["traits"].items():
         click.echo(f"  {key}: {value}")
     click.echo("Identities:")

@@ -91,6 +91,7 @@ def profile(
         "id": customer.id,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
+        "first_seen_at": min((i.first_seen_at for i in identities), default=customer.created_at),
         "traits": customer.traits,
         "identities": [
             {

@@ -121,7 +121,7 @@ def store_messages(
     )
 
     _write_customers(session, plan.new_customer_ids, received_at)
-    created = _write_identities(session, plan.new_identities, received_at)
+    created = _write_identities(session, plan.new_identities, _first_seen(messages, claims))
     _apply_merges(session, plan)
     _update_traits(session, plan, messages)
 
@@ -163,13 +163,30 @@ def _write_customers(session: Session, customer_ids: Sequence[int], now: datetim
     dialect.bulk_insert(session, "customers", ("id", "created_at", "updated_at", "traits"), rows)
 
 
+def _first_seen(
+    messages: Sequence[Message], claims: Sequence[Claim]
+) -> dict[IdentityKey, datetime]:
+    seen: dict[IdentityKey, datetime] = {}
+    for message, claim in zip(messages, claims, strict=True):
+        for key in claim.keys:
+            earlier = seen.get(key)
+            if earlier is None or message.occurred_at < earlier:
+                seen[key] = message.occurred_at
+    return seen
+
+
 def _write_identities(
-    session: Session, new_identities: dict[IdentityKey, int], now: datetime
+    session: Session,
+    new_identities: dict[IdentityKey, int],
+    first_seen: dict[IdentityKey, datetime],
 ) -> dict[IdentityKey, int]:
     keys = list(new_identities)
     created = dict(zip(keys, ReserveIds(session, "identities")(len(keys)), strict=True))
-    stamp = dialect.timestamp(session, now)
-    rows = [(identity_id, new_identities[key], *key, stamp) for key, identity_id in created.items()]
+    stamp = dialect.timestamp_converter(session)
+    rows = [
+        (identity_id, new_identities[key], *key, stamp(first_seen[key]))
+        for key, identity_id in created.items()
+    ]
     columns = ("id", "customer_id", "kind", "scope", "value", "first_seen_at")
     dialect.bulk_insert(session, "identities", columns, rows)
     return created
