@@ -1,7 +1,7 @@
 import click
 
 from kokemus import __version__
-from kokemus.cli import customers, db, demo, importing, journey, serve, sources, tokens
+from kokemus.cli import customers, db, demo, importing, journey, serve, sources, text, tokens
 from kokemus.cli.context import AppContext
 from kokemus.config import Settings
 
@@ -32,6 +32,7 @@ for command in (
     customers.group,
     serve.serve,
     demo.demo,
+    text.text_group,
 ):
     cli.add_command(command)
 
