@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,7 @@ def write_file(path: Path, count: int, customers: int) -> None:
             out.write(orjson.dumps(message) + b"\n")
 
 
-def fresh_store(backend: str, postgres_url: str, workdir: Path) -> tuple[str, Any]:
+def fresh_store(backend: str, postgres_url: str, workdir: Path) -> tuple[str, Callable[[], None]]:
     """A migrated empty store; returns its URL and a function that removes it."""
     if backend == "sqlite":
         path = workdir / f"bench-{secrets.token_hex(3)}.sqlite3"
