@@ -300,18 +300,19 @@ def main() -> None:
             f"{args.http_events:,} more by HTTP, 100 a call, {args.clients} clients; "
             f"{os.cpu_count()} CPUs"
         )
-        for backend in args.backends.split(","):
-            results = {}
-            for name, run in (
-                ("bare table (driver bulk load)", lambda url: bench_bare(url, file)),
-                ("file import", lambda url: bench_file(url, file)),
-                (
-                    f"HTTP /v1/batch, {args.server_workers} workers",
-                    lambda url: bench_http(
-                        url, args.http_events, args.customers, args.clients, args.server_workers
-                    ),
+        benches: list[tuple[str, Callable[[str], float]]] = [
+            ("bare table (driver bulk load)", lambda url: bench_bare(url, file)),
+            ("file import", lambda url: bench_file(url, file)),
+            (
+                f"HTTP /v1/batch, {args.server_workers} workers",
+                lambda url: bench_http(
+                    url, args.http_events, args.customers, args.clients, args.server_workers
                 ),
-            ):
+            ),
+        ]
+        for backend in args.backends.split(","):
+            results: dict[str, float] = {}
+            for name, run in benches:
                 url, drop = fresh_store(backend, args.postgres_url, workdir)
                 try:
                     results[name] = run(url)
