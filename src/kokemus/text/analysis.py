@@ -23,7 +23,9 @@ from kokemus.text.sentiment import (
     combine,
     label_for_score,
 )
-from kokemus.text.themes import Taxonomy, default_taxonomy, find_themes, theme_hits
+from kokemus.text.themes import Taxonomy, default_taxonomy, theme_hits
+
+Evaluated = tuple[Clause, frozenset[str]]
 
 LEXICON_MODEL = "kokemus-lexicon"
 LEXICON_VERSION = "2026.1"
@@ -119,15 +121,21 @@ class Analyzer:
         spans = find_pii(text, lang)
         lexicon = self.lexicon(lang)
         sentences: list[SentenceAnalysis] = []
-        clauses_by_sentence: list[list[Clause]] = []
+        all_clauses: list[Clause] = []
+        evaluated_by_sentence: list[list[Evaluated]] = []
         all_words: list[str] = []
         comment_hits: Counter[str] = Counter()
         for sentence in split_sentences(text):
             clauses = clause_scores(sentence.text, lang, lexicon)
-            clauses_by_sentence.append(clauses)
+            all_clauses.extend(clauses)
+            evaluated = self._evaluated(clauses, lang)
+            evaluated_by_sentence.append(evaluated)
             words = [token.lower for token in tokenize(sentence.text)]
             all_words.extend(words)
-            hits = self._sentence_hits(words, clauses, lang)
+            hits = theme_hits(words, lang, self.taxonomy)
+            for _, themes_named in evaluated:
+                # A theme named in a clause with sentiment is likelier the point.
+                hits.update(dict.fromkeys(themes_named, EVALUATED_BONUS))
             comment_hits.update(hits)
             sentences.append(
                 SentenceAnalysis(
@@ -138,11 +146,10 @@ class Analyzer:
                     themes=self._ordered(hits),
                 )
             )
-        all_clauses = [clause for clauses in clauses_by_sentence for clause in clauses]
         trained_on = self.model.trained_on if self.model is not None else 0
         overall = _blend(combine(all_clauses), prediction, trained_on)
         themes = self._main_themes(comment_hits, len(sentences))
-        aspects = self._aspects(sentences, clauses_by_sentence, lang, overall)
+        aspects = _aspects(sentences, evaluated_by_sentence, overall)
         return TextAnalysis(
             lang=lang,
             redacted=redact(text, spans),
@@ -155,15 +162,13 @@ class Analyzer:
             model=self._model_info(),
         )
 
-    def _sentence_hits(self, words: list[str], clauses: list[Clause], lang: str) -> Counter[str]:
-        """Pattern hits per theme; a theme named in a clause with sentiment counts extra,
-        being more likely what the comment is about."""
-        hits = theme_hits(words, lang, self.taxonomy)
-        for clause in clauses:
-            if clause.score and clause.words:
-                evaluated = theme_hits(clause.words, lang, self.taxonomy, evaluative=True)
-                hits.update(dict.fromkeys(evaluated, EVALUATED_BONUS))
-        return hits
+    def _evaluated(self, clauses: list[Clause], lang: str) -> list[Evaluated]:
+        """Clauses with sentiment and the themes they name ("~" patterns included)."""
+        return [
+            (clause, frozenset(theme_hits(clause.words, lang, self.taxonomy, evaluative=True)))
+            for clause in clauses
+            if clause.score and clause.words
+        ]
 
     def _ordered(self, hits: Counter[str]) -> tuple[str, ...]:
         return tuple(theme for theme in self.taxonomy.theme_ids if hits[theme] > 0)
@@ -175,38 +180,6 @@ class Analyzer:
         ranked = sorted((t for t in hits if hits[t] > 0), key=lambda t: (-hits[t], order[t]))
         kept = set(ranked[:limit])
         return tuple(theme for theme in self.taxonomy.theme_ids if theme in kept)
-
-    def _aspects(
-        self,
-        sentences: list[SentenceAnalysis],
-        clauses_by_sentence: list[list[Clause]],
-        lang: str,
-        overall: SentimentResult,
-    ) -> tuple[Aspect, ...]:
-        """Each theme takes the sentiment of the clause that names it ("good chair, but
-        slow delivery": product positive, delivery negative)."""
-        aspects: list[Aspect] = []
-        for index, (sentence, clauses) in enumerate(
-            zip(sentences, clauses_by_sentence, strict=True)
-        ):
-            clause_themes = [
-                (
-                    clause,
-                    find_themes(clause.words, lang, self.taxonomy, evaluative=bool(clause.score)),
-                )
-                for clause in clauses
-            ]
-            for theme in sentence.themes:
-                scored = [c for c, found in clause_themes if theme in found and c.score]
-                if scored:
-                    strongest = max(scored, key=lambda clause: abs(clause.score))
-                    sentiment = _result(combine([strongest]))
-                elif sentence.sentiment.score:
-                    sentiment = sentence.sentiment
-                else:
-                    sentiment = overall
-                aspects.append(Aspect(theme=theme, sentence=index, sentiment=sentiment))
-        return tuple(aspects)
 
     def _model_info(self) -> ModelInfo:
         if self.model is None:
@@ -239,6 +212,30 @@ def _blend(lexical: Sentiment, prediction: Prediction | None, trained_on: int) -
         sure = weight >= 0.3 and max(prediction.probabilities.values()) >= MIXED_OVERRULE
         return SentimentResult(label=label_for_score(score) if sure else "mixed", score=score)
     return SentimentResult(label=label_for_score(score), score=score)
+
+
+def _aspects(
+    sentences: list[SentenceAnalysis],
+    evaluated_by_sentence: list[list[Evaluated]],
+    overall: SentimentResult,
+) -> tuple[Aspect, ...]:
+    """Each theme takes the sentiment of the clause that names it ("good chair, but
+    slow delivery": product positive, delivery negative)."""
+    aspects: list[Aspect] = []
+    for index, (sentence, evaluated) in enumerate(
+        zip(sentences, evaluated_by_sentence, strict=True)
+    ):
+        for theme in sentence.themes:
+            naming = [clause for clause, themes in evaluated if theme in themes]
+            if naming:
+                strongest = max(naming, key=lambda clause: abs(clause.score))
+                sentiment = _result(combine([strongest]))
+            elif sentence.sentiment.score:
+                sentiment = sentence.sentiment
+            else:
+                sentiment = overall
+            aspects.append(Aspect(theme=theme, sentence=index, sentiment=sentiment))
+    return tuple(aspects)
 
 
 def _redacted_slice(text: str, spans: Sequence[PiiSpan], start: int, end: int) -> str:

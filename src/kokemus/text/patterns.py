@@ -10,6 +10,7 @@ from functools import lru_cache
 from kokemus.text.normalize import word_forms
 
 ANY_WORD = "*"
+MIN_PREFIX = 2
 
 
 @dataclass(slots=True, eq=False)
@@ -30,6 +31,8 @@ class WordPatterns:
         elif pattern.startswith("*"):
             self.suffix.append((pattern[1:], key))
         elif pattern.endswith("*"):
+            if len(pattern) - 1 < MIN_PREFIX:
+                raise ValueError(f"pattern {pattern!r}: a stem needs {MIN_PREFIX} letters or more")
             self.prefix[pattern[:-1]].add(key)
         else:
             self.exact[pattern].add(key)
@@ -43,7 +46,7 @@ def _keys_for(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
     keys: set[str] = set(patterns.any_word)
     for form in word_forms(word, lang):
         keys.update(patterns.exact.get(form, ()))
-        for length in range(1, len(form) + 1):
+        for length in range(MIN_PREFIX, len(form) + 1):
             keys.update(patterns.prefix.get(form[:length], ()))
         for ending, key in patterns.suffix:
             if form.endswith(ending):
@@ -59,18 +62,13 @@ class PhrasePatterns:
     """Multi-word patterns, found by their first word and checked word by word."""
 
     first: WordPatterns = field(default_factory=WordPatterns)
-    phrases: dict[str, tuple[str, tuple[WordPatterns, ...]]] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def add(self, phrase: str, key: str) -> None:
         parts = phrase.split()
         phrase_id = f"{len(self.phrases)}"
-        rest = []
-        for part in parts[1:]:
-            single = WordPatterns()
-            single.add(part, phrase_id)
-            rest.append(single)
         self.first.add(parts[0], phrase_id)
-        self.phrases[phrase_id] = (key, tuple(rest))
+        self.phrases[phrase_id] = (key, tuple(parts[1:]))
 
     def find(self, words: Sequence[str], lang: str) -> Iterable[tuple[str, int, int]]:
         """Yield (key, start, end) word indexes of every phrase found."""
@@ -85,7 +83,23 @@ class PhrasePatterns:
             key, rest = self.phrases[phrase_id]
             end = start + 1 + len(rest)
             if end <= len(words) and all(
-                part.keys_for(words[start + 1 + offset], lang) for offset, part in enumerate(rest)
+                part_matches(part, words[start + 1 + offset], lang)
+                for offset, part in enumerate(rest)
             ):
                 found.append((key, end))
         return found
+
+
+@lru_cache(maxsize=500_000)
+def part_matches(part: str, word: str, lang: str) -> bool:
+    """Whether one word matches one pattern (see WordPatterns.add for the forms)."""
+    if part == ANY_WORD:
+        return True
+    forms = word_forms(word, lang)
+    if part.startswith("*") and part.endswith("*"):
+        return any(part[1:-1] in form for form in forms)
+    if part.startswith("*"):
+        return any(form.endswith(part[1:]) for form in forms)
+    if part.endswith("*"):
+        return any(form.startswith(part[:-1]) for form in forms)
+    return part in forms
