@@ -21,6 +21,9 @@ from kokemus.ingest.models import MESSAGE_TYPES
 
 MAX_NAME_LENGTH = 200
 MAX_MESSAGE_ID_LENGTH = 200
+# Experience data from before 1900 or after 2200 is a mistake, not history.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -159,11 +162,13 @@ def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
         email = _contact(traits, context_traits, "email", normalise_email, None)
         phone = _contact(traits, context_traits, "phone", normalise_phone, options.phone_region)
 
-    encoded_size = len(orjson.dumps(raw))
-    if encoded_size > options.max_message_bytes:
+    encoded = orjson.dumps(raw)
+    if len(encoded) > options.max_message_bytes:
         raise Invalid(
-            "", f"message is {encoded_size} bytes; the limit is {options.max_message_bytes}"
+            "", f"message is {len(encoded)} bytes; the limit is {options.max_message_bytes}"
         )
+    if b"\\u0000" in encoded:
+        _refuse_nul(raw)
 
     keys: list[IdentityKey] = []
     if user_id is not None:
@@ -188,6 +193,13 @@ def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
         properties_json=orjson.dumps(stored).decode() if stored else None,
         context_json=orjson.dumps(context).decode() if context else None,
     )
+
+
+def _refuse_nul(raw: dict[str, Any]) -> None:
+    """Name the field with a NUL character: no store can keep one in text."""
+    for key, value in raw.items():
+        if b"\\u0000" in orjson.dumps(value):
+            raise Invalid(key, "contains a NUL character (\\u0000), which cannot be stored")
 
 
 def _source(raw: dict[str, Any], options: ParseOptions) -> int:
@@ -287,6 +299,12 @@ def _timestamp(raw: dict[str, Any], received_at: datetime) -> datetime:
         except ValueError:
             raise Invalid(field, f"not an ISO 8601 date-time: {value[:40]!r}") from None
         if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=UTC)
-        return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
+            parsed = parsed.replace(tzinfo=UTC)
+        elif parsed.tzinfo is not UTC:
+            if not EARLIEST <= parsed <= LATEST:
+                raise Invalid(field, "must be between the years 1900 and 2200")
+            parsed = parsed.astimezone(UTC)
+        if not EARLIEST <= parsed <= LATEST:
+            raise Invalid(field, "must be between the years 1900 and 2200")
+        return parsed
     return received_at
