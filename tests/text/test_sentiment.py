@@ -74,3 +74,10 @@ def test_factual_statement_is_neutral() -> None:
 def test_score_stays_within_bounds() -> None:
     result = sentiment("Tosi tosi ihana ja upea ja mahtava!!! 😍😍😍", "fi")
     assert 0.9 < result.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["Appen fungerar inte.", "Personalen hjälpte inte alls.", "Jag gillar inte maten."]
+)
+def test_swedish_negation_after_the_verb(text: str) -> None:
+    assert sentiment(text, "sv").label == "negative"

@@ -16,6 +16,7 @@ LABELS: tuple[Label, ...] = ("negative", "neutral", "positive", "mixed")
 NEGATION_WINDOW = 3
 NEGATION_PRIOR = -0.6
 IMPLIED_CONTRAST = -0.8
+NEGATION_AFTER_VERB = frozenset({"sv"})
 NEUTRAL_BAND = 0.2
 MIXED_MINIMUM = 1.5
 SQUASH = 4.0
@@ -178,6 +179,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
     total = 0.0
     negated_until = -1
     unresolved = 0
+    previous: tuple[int, Entry, float] | None = None
     index = 0
     while index < len(words):
         word = words[index]
@@ -186,6 +188,11 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             negated_until = -1
         if _is_negator(word, negators, lang):
             negated_until = index + NEGATION_WINDOW
+            if lang in NEGATION_AFTER_VERB and previous is not None and previous[0] == index - 1:
+                # Swedish puts "inte" after the verb: "appen fungerar inte".
+                _, verb, counted = previous
+                total += verb.negated - counted
+                negated_until = -1
         phrase = lexicon.phrase_at(words, index)
         if phrase is not None:
             phrase_entry, length = phrase
@@ -200,6 +207,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             if value and index > 0 and words[index - 1] in intensifiers:
                 value *= intensifiers[words[index - 1]]
             total += value
+            previous = (index, entry, value)
             if negated and value:
                 negated_until = -1
         index += 1
