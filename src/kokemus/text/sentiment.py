@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from kokemus.text.lexicon import Lexicon, default_lexicon
+from kokemus.text.lexicon import Entry, Lexicon, default_lexicon
 from kokemus.text.normalize import Token, emojis, tokenize
 
 Label = Literal["negative", "neutral", "positive", "mixed"]
