@@ -19,6 +19,7 @@ IMPLIED_CONTRAST = -0.8
 NEGATION_AFTER_VERB = frozenset({"sv"})
 NEUTRAL_BAND = 0.2
 MIXED_MINIMUM = 1.5
+MIXED_BALANCE = 0.4
 SQUASH = 4.0
 CONTRAST_WEIGHT = 1.2
 
@@ -114,7 +115,8 @@ def _contrasted(clauses: list[Clause]) -> bool:
 
 
 def _label(score: float, positive: float, negative: float, contrasted: bool) -> Label:
-    if contrasted or (positive >= MIXED_MINIMUM and negative >= MIXED_MINIMUM):
+    balanced = min(positive, negative) >= MIXED_BALANCE * max(positive, negative)
+    if contrasted or (min(positive, negative) >= MIXED_MINIMUM and balanced):
         return "mixed"
     return label_for_score(score)
 
