@@ -62,6 +62,10 @@ _NAME_CUE = re.compile(
     r"\b(?:nimellä|nimissä|nimiin|nimeltä|saaja|kontoinnehavare|namn|named|"
     r"name is|under|herra|rouva|Mr|Mrs|Ms)\.?\s+$",
 )
+_NAMES_THAT_ARE_WORDS = frozenset(
+    {"anna", "onni", "satu", "helmi", "aino", "toivo", "mark", "grace", "jack", "sara"}
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*|\s-\s*)$")
 _FI_NAME_ENDINGS = (
     "",
     "n",
@@ -180,11 +184,20 @@ def _names(text: str, lang: str) -> Iterator[PiiSpan]:
             end = token.end()
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             # A capitalised word right after a given name is taken as the surname.
-            if following is not None and text[end : following.start()] == " ":
+            has_surname = following is not None and text[end : following.start()] == " "
+            if following is not None and has_surname:
                 end = following.end()
                 index += 1
-            yield PiiSpan(token.start(), end, "name")
+            if has_surname or not _common_word_opening(text, token.start(), token.group()):
+                yield PiiSpan(token.start(), end, "name")
         index += 1
+
+
+def _common_word_opening(text: str, start: int, word: str) -> bool:
+    """ "Anna se tänne" opens with a verb, not a name."""
+    if word.lower() not in _NAMES_THAT_ARE_WORDS:
+        return False
+    return start == 0 or _SENTENCE_START.search(text, 0, start) is not None
 
 
 @lru_cache(maxsize=50_000)
