@@ -126,3 +126,16 @@ def test_hostile_bodies_are_refused(client: TestClient, database: Database) -> N
     }
     answer = client.post("/v1/batch", json=huge, headers=headers).json()
     assert answer["rejected"][0]["error"].startswith("message is")
+
+
+def test_a_refused_single_call_is_a_4xx_naming_the_field(
+    client: TestClient, database: Database
+) -> None:
+    key = add_source(database, "web")
+
+    missing_event = client.post("/v1/track", json={"userId": "u"}, headers=basic(key))
+    not_an_object = client.post("/v1/identify", json=[1, 2], headers=basic(key))
+
+    assert missing_event.status_code == 422
+    assert missing_event.json()["field"] == "event"
+    assert not_an_object.status_code == 400

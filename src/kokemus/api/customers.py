@@ -1,14 +1,20 @@
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import RedirectResponse
 
 from kokemus.api.deps import AdminToken, AppSettings, DbSession, ReadToken
+from kokemus.api.schemas import error_responses
 from kokemus.customers import service
 from kokemus.customers.models import Customer
 
-router = APIRouter(prefix="/api/v1/customers", tags=["Customers"])
+router = APIRouter(
+    prefix="/api/v1/customers",
+    tags=["Customers"],
+    responses=error_responses(401, 403, 404, 409, 422),
+)
 
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Limit = Query(default=50, ge=1, le=service.MAX_PAGE, description="Timeline events per page")
 CursorParam = Query(default=None, description="next_cursor from the previous page")
 
@@ -30,9 +36,13 @@ def find_customer(
     return service.profile(session, customer, limit=limit, cursor=cursor)
 
 
-@router.get("/{customer_id}", response_model=None)
+@router.get(
+    "/{customer_id}",
+    response_model=None,
+    responses={308: {"description": "The customer was merged into another: follow Location"}},
+)
 def get_customer(
-    customer_id: int,
+    customer_id: RowId,
     session: DbSession,
     _token: ReadToken,
     limit: int = Limit,
@@ -47,7 +57,7 @@ def get_customer(
 
 @router.post("/merges/{merge_id}/undo")
 def undo_merge(
-    merge_id: int, session: DbSession, _token: AdminToken, reason: str = Query(min_length=1)
+    merge_id: RowId, session: DbSession, _token: AdminToken, reason: str = Query(min_length=1)
 ) -> dict[str, Any]:
     """Separate two customers a merge joined; they are not merged automatically again."""
     return service.merge_view(service.unmerge(session, merge_id, reason))

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kokemus.api.body import BadRequest, parse_json, read_body
 from kokemus.api.deps import AppDatabase, AppSettings, WriteToken
-from kokemus.api.schemas import IngestResult
+from kokemus.api.schemas import IngestResult, error_responses
 from kokemus.errors import InvalidInput
 from kokemus.ingest.intake import store_batch
 from kokemus.ingest.messages import ParseOptions, Unparsable
@@ -14,7 +14,9 @@ from kokemus.ingest.sources import source_ids_by_name
 from kokemus.store import Database
 from kokemus.store.base import utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["Events"])
+router = APIRouter(
+    prefix="/api/v1", tags=["Events"], responses=error_responses(400, 401, 403, 413, 422)
+)
 
 MAX_ITEMS = 10_000
 

@@ -3,9 +3,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from kokemus.api.deps import DbSession, ReadToken
+from kokemus.api.schemas import error_responses
 from kokemus.journeys import service
 
-router = APIRouter(prefix="/api/v1/journey", tags=["Journey"])
+router = APIRouter(
+    prefix="/api/v1/journey", tags=["Journey"], responses=error_responses(401, 403, 422)
+)
 
 
 @router.get("")

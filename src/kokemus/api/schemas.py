@@ -14,16 +14,16 @@ class SegmentMessage(BaseModel):
     type: Literal["track", "page", "screen", "identify", "alias", "group"] | None = Field(
         default=None, description="Required in a batch; implied by the single-call routes."
     )
-    userId: str | None = None
-    anonymousId: str | None = None
-    previousId: str | None = Field(default=None, description="alias only")
+    userId: str | int | None = Field(default=None, description="Numbers become strings.")
+    anonymousId: str | int | None = None
+    previousId: str | int | None = Field(default=None, description="alias only")
     event: str | None = Field(default=None, description="track only")
     name: str | None = Field(default=None, description="page and screen")
     properties: dict[str, Any] | None = None
     traits: dict[str, Any] | None = None
     context: dict[str, Any] | None = None
     timestamp: datetime | None = None
-    messageId: str | None = Field(
+    messageId: str | int | None = Field(
         default=None, description="Unique per source; a message sent again is stored once."
     )
     source: str | None = Field(
@@ -52,6 +52,27 @@ class IngestResult(BaseModel):
     merges: int
 
 
+class Problem(BaseModel):
+    field: str
+    error: str
+
+
 class ErrorBody(BaseModel):
-    code: str
+    code: str = Field(description="bad_request, unauthorized, forbidden, not_found, ...")
     message: str
+    field: str | None = Field(default=None, description="The input at fault, when one is.")
+    problems: list[Problem] | None = Field(default=None, description="Every invalid input.")
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the error answers a route can give."""
+    meaning = {
+        400: "The request cannot be read",
+        401: "Missing or unknown credentials",
+        403: "The credentials do not allow this",
+        404: "Not found",
+        409: "Conflicts with the current state",
+        413: "The body is too large",
+        422: "Invalid input; the field is named",
+    }
+    return {status: {"model": ErrorBody, "description": meaning[status]} for status in statuses}

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from kokemus.accounts.service import Unauthorized
 from kokemus.api.body import BadRequest, parse_json, read_body
 from kokemus.api.deps import AppDatabase, AppSettings
-from kokemus.api.schemas import IngestResult, SegmentBatch, SegmentMessage
+from kokemus.api.schemas import IngestResult, SegmentBatch, SegmentMessage, error_responses
+from kokemus.errors import InvalidInput
 from kokemus.ingest.intake import store_batch
 from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.sources import source_for_write_key
@@ -19,7 +20,9 @@ from kokemus.secrets import hash_secret
 from kokemus.store import Database
 from kokemus.store.base import utcnow
 
-router = APIRouter(prefix="/v1", tags=["Segment-compatible intake"])
+router = APIRouter(
+    prefix="/v1", tags=["Segment-compatible intake"], responses=error_responses(400, 401, 413, 422)
+)
 
 MAX_BATCH_ITEMS = 10_000
 
@@ -82,6 +85,8 @@ async def _receive(
         if len(items) > MAX_BATCH_ITEMS:
             raise BadRequest(f"a batch holds at most {MAX_BATCH_ITEMS} messages")
     else:
+        if not isinstance(body, dict):
+            raise BadRequest("the body must be one message: a JSON object")
         items = [body]
     options = ParseOptions(
         sources={},
@@ -94,6 +99,9 @@ async def _receive(
     # A message names no source here: the write key decides it.
     raws = [(index, _without_source(item)) for index, item in enumerate(items)]
     report = await run_in_threadpool(store_batch, database, raws, options)
+    if forced_type is not None and report.rejected:
+        # A single call's one message was refused: say so with the field, as a 4xx.
+        raise InvalidInput(report.rejected[0].field or "body", report.rejected[0].error)
     return IngestResult.model_validate({"success": not report.rejected, **report.as_dict()})
 
 
