@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -25,6 +26,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import phonenumbers
+from stdnum import iban, luhn
+from stdnum.se import personalid
 
 from kokemus.text.analysis import MODEL_PRIOR_EXAMPLES, Analyzer, TextAnalysis, model_weight
 from kokemus.text.language import detect_language
@@ -240,6 +245,167 @@ def xed_polarity(path: Path, lang: str, analyzer: Analyzer) -> tuple[int, int, i
     return right, decided, total
 
 
+# --- synthetic PII: many formats of checksummed identifiers, with look-alike decoys
+
+SYNTHETIC_TEMPLATES = {
+    "fi": [
+        "Soittakaa minulle numeroon {x}, kiitos.",
+        "Tässä tietoni: {x}. Tilaus 48213 on yhä auki.",
+        "Hyvitys tilille {x} kiitos, summa 149,90 €.",
+        "Tavoitatte minut {x} arkisin klo 8.30-16.",
+        "({x}) ja viite 12345 67890, lasku 3.12.2025.",
+    ],
+    "sv": [
+        "Ring mig på {x}, tack.",
+        "Mina uppgifter: {x}. Order 55120 är fortfarande öppen.",
+        "Återbetalning till {x}, beloppet är 1 290 kr.",
+        "Nås på {x} vardagar kl 9-17.",
+    ],
+    "en": [
+        "Please call me on {x} thanks.",
+        "My details: {x}. Order 77812 is still open.",
+        "Refund to {x} please, the amount was 59.90 EUR.",
+        "Reach me at {x} on weekdays, ref 2024-11-03.",
+    ],
+}
+
+
+def synthetic_cases(rng: random.Random, count: int) -> list[tuple[str, str, str | None]]:
+    """(lang, filler, type or None for a decoy) cases."""
+    makers: list[tuple[str | None, Callable[[random.Random], str]]] = [
+        ("hetu", make_hetu),
+        ("iban", make_iban),
+        ("phone", make_phone),
+        ("email", make_email),
+        ("personnummer", make_personnummer),
+        ("card", make_card),
+        (None, make_decoy),
+    ]
+    cases = []
+    for _ in range(count):
+        kind, maker = rng.choice(makers)
+        lang = rng.choice(list(SYNTHETIC_TEMPLATES))
+        cases.append((lang, maker(rng), kind))
+    return cases
+
+
+def make_hetu(rng: random.Random) -> str:
+    year = rng.randint(1930, 2015)
+    century = rng.choice("-YXWVU") if year < 2000 else rng.choice("ABCDEF")
+    digits = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{year % 100:02d}"
+    number = f"{rng.randint(2, 899):03d}"
+    check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(digits + number) % 31]
+    return f"{digits}{century}{number}{check}"
+
+
+def make_iban(rng: random.Random) -> str:
+    country, length = rng.choice([("FI", 14), ("SE", 20), ("DE", 18)])
+    while True:
+        bban = "".join(rng.choice("0123456789") for _ in range(length))
+        number = int("".join(str(int(c, 36)) for c in bban + country + "00"))
+        value = f"{country}{98 - number % 97:02d}{bban}"
+        if iban.is_valid(value):
+            break
+    return (
+        " ".join(value[i : i + 4] for i in range(0, len(value), 4)) if rng.random() < 0.7 else value
+    )
+
+
+def make_phone(rng: random.Random) -> str:
+    while True:
+        region, local = rng.choice(
+            [
+                ("FI", f"04{rng.choice('0145')}{rng.randint(1000000, 9999999)}"),
+                ("FI", f"050{rng.randint(1000000, 9999999)}"),
+                ("FI", f"09{rng.randint(1000000, 9999999)}"),
+                ("SE", f"07{rng.choice('02369')}{rng.randint(1000000, 9999999)}"),
+                ("SE", f"08{rng.randint(1000000, 9999999)}"),
+                ("GB", f"020{rng.randint(70000000, 79999999)}"),
+            ]
+        )
+        number = phonenumbers.parse(local, region)
+        if phonenumbers.is_valid_number(number):
+            break
+    style = rng.choice(
+        [
+            phonenumbers.PhoneNumberFormat.NATIONAL,
+            phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+            phonenumbers.PhoneNumberFormat.E164,
+        ]
+    )
+    text = phonenumbers.format_number(number, style)
+    return text.replace(" ", "-", 1) if rng.random() < 0.3 else text
+
+
+def make_email(rng: random.Random) -> str:
+    user = rng.choice(["maija", "jussi.k", "anna-liisa", "p.virtanen", "sven_e", "m.smith+kx"])
+    domain = rng.choice(["gmail.com", "elisanet.fi", "telia.se", "firma.co.uk", "kunta.fi"])
+    return f"{user}{rng.randint(1, 99)}@{domain}"
+
+
+def make_personnummer(rng: random.Random) -> str:
+    while True:
+        year = rng.randint(1930, 2015)
+        digits = f"{year % 100:02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        serial = f"{rng.randint(0, 999):03d}"
+        check = luhn.calc_check_digit(digits + serial)
+        value = rng.choice([f"{digits}-{serial}{check}", f"{year // 100}{digits}-{serial}{check}"])
+        if personalid.is_valid(value):
+            return value
+
+
+def make_card(rng: random.Random) -> str:
+    body = "4" + "".join(rng.choice("0123456789") for _ in range(14))
+    digits = body + luhn.calc_check_digit(body)
+    separator = rng.choice([" ", "-", ""])
+    return separator.join(digits[i : i + 4] for i in range(0, 16, 4))
+
+
+def make_decoy(rng: random.Random) -> str:
+    """Look-alikes that must not be flagged: broken checksums, order and reference numbers."""
+    hetu_value = make_hetu(rng)
+    wrong = "0123456789ABCDEFHJKLMNPRSTUVWXY".replace(hetu_value[-1], "")
+    iban_value = make_iban(rng).replace(" ", "")
+    card = make_card(rng).replace(" ", "").replace("-", "")
+    return rng.choice(
+        [
+            hetu_value[:-1] + rng.choice(wrong),
+            iban_value[:2] + f"{(int(iban_value[2:4]) + 1) % 100:02d}" + iban_value[4:],
+            card[:-1] + str((int(card[-1]) + 1) % 10),
+            f"tilausnumero {rng.randint(100000, 999999)}",
+            f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.2025 klo {rng.randint(8, 20)}.30",
+            f"{rng.randint(10, 999)},{rng.randint(10, 99)} €",
+            f"asiakasnumero {rng.randint(1000000, 9999999)}",
+        ]
+    )
+
+
+def print_synthetic_pii(analyzer: Analyzer, count: int = 1500) -> None:
+    print(f"\n== synthetic PII: {count} sentences in fi/sv/en, many formats, with decoys")
+    rng = random.Random(2026)
+    gold_by: Counter[str] = Counter()
+    found_by: Counter[str] = Counter()
+    hit_by: Counter[str] = Counter()
+    for lang, filler, kind in synthetic_cases(rng, count):
+        template = rng.choice(SYNTHETIC_TEMPLATES[lang])
+        start = template.index("{x}")
+        text = template.replace("{x}", filler)
+        gold = {(start, start + len(filler), kind)} if kind else set()
+        found = {
+            (p.start, p.end, p.type) for p in analyzer.analyze(text, lang).pii if p.type != "name"
+        }
+        gold_by.update(k for *_, k in gold)
+        found_by.update(k for *_, k in found)
+        hit_by.update(k for *_, k in gold & found)
+    for kind in sorted(set(gold_by) | set(found_by)):
+        recall = hit_by[kind] / gold_by[kind] if gold_by[kind] else float("nan")
+        precision = hit_by[kind] / found_by[kind] if found_by[kind] else float("nan")
+        print(
+            f"  {kind:>12}: recall {recall:.3f} ({hit_by[kind]}/{gold_by[kind]})  "
+            f"precision {precision:.3f} ({hit_by[kind]}/{found_by[kind]})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     default = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -282,6 +448,7 @@ def main() -> None:
     print_quality("full dev set, language detected", analyse(rows, lexicon, given_lang=False))
     print_language(rows)
     print_pii(rows, lexicon)
+    print_synthetic_pii(lexicon)
 
     print("\n== speed")
     texts = [row["text"] for row in rows]

@@ -68,3 +68,16 @@ def test_batch_analysis_matches_single() -> None:
 def test_empty_text() -> None:
     result = analyze("")
     assert (result.redacted, result.sentiment.label, result.themes) == ("", "neutral", ())
+
+
+def test_decomposed_letters_are_understood_and_offsets_stay_in_the_original() -> None:
+    decomposed = "Tosi hyva\u0308 palvelu. Soita 040 123 4567."
+    result = analyze(decomposed, "fi")
+    assert result.sentiment.label == "positive"
+    (phone,) = result.pii
+    assert decomposed[phone.start : phone.end] == "040 123 4567"
+    assert result.redacted == "Tosi hyva\u0308 palvelu. Soita [PHONE]."
+    assert [decomposed[s.start : s.end] for s in result.sentences] == [
+        "Tosi hyva\u0308 palvelu.",
+        "Soita 040 123 4567.",
+    ]

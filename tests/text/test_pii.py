@@ -95,3 +95,26 @@ def test_redact_replaces_each_span_with_its_type() -> None:
     spans = find_pii(text)
     assert redact(text, spans) == "Mail [EMAIL] tai soita [PHONE]"
     assert redact("abc", [PiiSpan(0, 1, "name")]) == "[NAME]bc"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("Soita 00358 40 123 4567 kiitos", "00358 40 123 4567", "phone"),
+        ("tel. +358 (0)40 123 4567", "+358 (0)40 123 4567", "phone"),
+        ("Soittakaa (040 123 4567) iltaisin", "040 123 4567", "phone"),
+        ("iban fi22 4590 1092 8159 07", "fi22 4590 1092 8159 07", "iban"),
+        ("hetu 041093-187n", "041093-187n", "hetu"),
+    ],
+)
+def test_less_tidy_formats(text: str, value: str, kind: str) -> None:
+    assert found(text) == [(value, kind)]
+
+
+def test_number_valid_as_hetu_and_personnummer_follows_the_language() -> None:
+    assert found("Nummer 120605-5996", "sv") == [("120605-5996", "personnummer")]
+    assert found("Numero 120605-5996", "fi") == [("120605-5996", "hetu")]
+
+
+def test_international_phone_is_not_read_as_a_personnummer() -> None:
+    assert found("Ring +358502130282 tack", "sv") == [("+358502130282", "phone")]

@@ -13,7 +13,7 @@ from kokemus.text.emotions import EmotionCues, default_cues, find_emotions
 from kokemus.text.language import DEFAULT_LANGUAGES, detect_language
 from kokemus.text.lexicon import Lexicon, default_lexicon
 from kokemus.text.model import Prediction, SentimentModel
-from kokemus.text.normalize import normalize_text, split_sentences, tokenize
+from kokemus.text.normalize import OffsetMap, normalize_text, split_sentences, tokenize
 from kokemus.text.pii import PiiSpan, find_pii, redact
 from kokemus.text.sentiment import (
     Clause,
@@ -104,7 +104,8 @@ class Analyzer:
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None
     ) -> list[TextAnalysis]:
         given = list(langs) if langs is not None else [None] * len(texts)
-        cleaned = [normalize_text(text) for text in texts]
+        normalized = [normalize_text(text) for text in texts]
+        cleaned = [text for text, _ in normalized]
         resolved = [
             lang if lang in self.languages else detect_language(text, self.languages)
             for text, lang in zip(cleaned, given, strict=True)
@@ -113,12 +114,25 @@ class Analyzer:
         if self.model is not None and texts:
             predictions = list(self.model.predict_many(cleaned, resolved))
         return [
-            self._analyze(text, lang, prediction)
-            for text, lang, prediction in zip(cleaned, resolved, predictions, strict=True)
+            self._analyze(original, text, offsets, lang, prediction)
+            for original, (text, offsets), lang, prediction in zip(
+                texts, normalized, resolved, predictions, strict=True
+            )
         ]
 
-    def _analyze(self, text: str, lang: str, prediction: Prediction | None) -> TextAnalysis:
-        spans = find_pii(text, lang)
+    def _analyze(
+        self,
+        original: str,
+        text: str,
+        offsets: OffsetMap,
+        lang: str,
+        prediction: Prediction | None,
+    ) -> TextAnalysis:
+        """Analyse the normalised `text`; report offsets and redactions in `original`."""
+        spans = [
+            PiiSpan(offsets.start(s.start), offsets.end(s.end), s.type)
+            for s in find_pii(text, lang)
+        ]
         lexicon = self.lexicon(lang)
         sentences: list[SentenceAnalysis] = []
         all_clauses: list[Clause] = []
@@ -137,11 +151,12 @@ class Analyzer:
                 # A theme named in a clause with sentiment is likelier the point.
                 hits.update(dict.fromkeys(themes_named, EVALUATED_BONUS))
             comment_hits.update(hits)
+            start, end = offsets.start(sentence.start), offsets.end(sentence.end)
             sentences.append(
                 SentenceAnalysis(
-                    start=sentence.start,
-                    end=sentence.end,
-                    text=_redacted_slice(text, spans, sentence.start, sentence.end),
+                    start=start,
+                    end=end,
+                    text=_redacted_slice(original, spans, start, end),
                     sentiment=_result(combine(clauses)),
                     themes=self._ordered(hits),
                 )
@@ -152,7 +167,7 @@ class Analyzer:
         aspects = _aspects(sentences, evaluated_by_sentence, overall)
         return TextAnalysis(
             lang=lang,
-            redacted=redact(text, spans),
+            redacted=redact(original, spans),
             pii=tuple(Pii(start=s.start, end=s.end, type=s.type) for s in spans),
             sentiment=overall,
             sentences=tuple(sentences),

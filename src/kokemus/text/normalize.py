@@ -60,8 +60,44 @@ class Sentence:
     end: int
 
 
-def normalize_text(text: str) -> str:
-    return unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+class OffsetMap:
+    """Maps positions in a normalised text back to the text as it was given."""
+
+    def __init__(self, segments: list[tuple[int, int]] | None = None) -> None:
+        # For each normalised character: the (start, end) of its source in the original.
+        self._segments = segments
+
+    def start(self, position: int) -> int:
+        if self._segments is None:
+            return position
+        if position >= len(self._segments):
+            return self._segments[-1][1] if self._segments else 0
+        return self._segments[position][0]
+
+    def end(self, position: int) -> int:
+        if self._segments is None:
+            return position
+        if position <= 0:
+            return 0
+        return self._segments[position - 1][1]
+
+
+def normalize_text(text: str) -> tuple[str, OffsetMap]:
+    """NFC text with plain spaces, and a map of its offsets back to `text`."""
+    spaced = text.replace("\u00a0", " ")
+    if unicodedata.is_normalized("NFC", spaced):
+        return spaced, OffsetMap()
+    pieces: list[str] = []
+    segments: list[tuple[int, int]] = []
+    start = 0
+    for index in range(1, len(spaced) + 1):
+        if index == len(spaced) or not unicodedata.combining(spaced[index]):
+            # Composition only happens inside a base character and its combining marks.
+            piece = unicodedata.normalize("NFC", spaced[start:index])
+            pieces.append(piece)
+            segments.extend([(start, index)] * len(piece))
+            start = index
+    return "".join(pieces), OffsetMap(segments)
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:

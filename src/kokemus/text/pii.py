@@ -28,6 +28,9 @@ PRIORITY: tuple[PiiType, ...] = (
     "name",
 )
 
+# A few numbers pass both the hetu and the personnummer checksum: the language decides.
+SWEDISH_PRIORITY: tuple[PiiType, ...] = ("email", "iban", "personnummer", "hetu", *PRIORITY[4:])
+
 
 @dataclass(frozen=True, slots=True)
 class PiiSpan:
@@ -37,9 +40,9 @@ class PiiSpan:
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
 _HETU = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
-_PERSONNUMMER = re.compile(r"(?<![\d-])(?:\d{2})?\d{6}[-+ ]?\d{4}(?![\d-])")
+_PERSONNUMMER = re.compile(r"(?<![\d+-])(?:(?:18|19|20)\d{2}|\d{2})\d{4}[-+ ]?\d{4}(?![\d-])")
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 _DIGITS = re.compile(r"\d(?:[\s().-]*\d){5,}")
 
@@ -93,7 +96,7 @@ def find_pii(text: str, lang: str = "fi") -> list[PiiSpan]:
     found: list[PiiSpan] = []
     for finder in _FINDERS:
         found.extend(finder(text, lang))
-    return _without_overlaps(found)
+    return _without_overlaps(found, SWEDISH_PRIORITY if lang == "sv" else PRIORITY)
 
 
 def redact(text: str, spans: Sequence[PiiSpan]) -> str:
@@ -107,8 +110,8 @@ def redact(text: str, spans: Sequence[PiiSpan]) -> str:
     return "".join(parts)
 
 
-def _without_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
-    rank = {kind: index for index, kind in enumerate(PRIORITY)}
+def _without_overlaps(spans: list[PiiSpan], priority: Sequence[PiiType]) -> list[PiiSpan]:
+    rank = {kind: index for index, kind in enumerate(priority)}
     kept: list[PiiSpan] = []
     for span in sorted(spans, key=lambda s: (rank[s.type], -(s.end - s.start))):
         if all(span.end <= other.start or span.start >= other.end for other in kept):
@@ -127,7 +130,7 @@ def _ibans(text: str, lang: str) -> Iterator[PiiSpan]:
         # The pattern may run into a following number; shrink until the checksum holds.
         candidate = match.group()
         while len(candidate.replace(" ", "")) >= 15:
-            if iban.is_valid(candidate):
+            if iban.is_valid(candidate.upper()):
                 yield PiiSpan(match.start(), match.start() + len(candidate), "iban")
                 break
             candidate = candidate[:-1].rstrip()
@@ -166,7 +169,11 @@ def _phones(text: str, lang: str) -> Iterator[PiiSpan]:
             text, region, leniency=phonenumbers.Leniency.VALID
         )
         for match in matcher:
-            yield PiiSpan(match.start, match.end, "phone")
+            start, end = match.start, match.end
+            # The matcher keeps an opening bracket it did not close: "(040 123 4567)".
+            if text[start] == "(" and ")" not in text[start:end]:
+                start += 1
+            yield PiiSpan(start, end, "phone")
 
 
 def _addresses(text: str, lang: str) -> Iterator[PiiSpan]:
