@@ -118,3 +118,15 @@ def test_number_valid_as_hetu_and_personnummer_follows_the_language() -> None:
 
 def test_international_phone_is_not_read_as_a_personnummer() -> None:
     assert found("Ring +358502130282 tack", "sv") == [("+358502130282", "phone")]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("asun Tuusulantie 5 as 3, Järvenpää", "Tuusulantie 5 as 3"),
+        ("Pohjoisesplanadi 11-13 on toimisto", "Pohjoisesplanadi 11-13"),
+        ("Storgatan 12 lgh 1102", "Storgatan 12 lgh 1102"),
+    ],
+)
+def test_apartment_numbers_and_ranges_belong_to_the_address(text: str, address: str) -> None:
+    assert found(text) == [(address, "address")]

@@ -48,11 +48,12 @@ _DIGITS = re.compile(r"\d(?:[\s().-]*\d){5,}")
 
 _STREET_SUFFIX = (
     "katu|tie|kuja|polku|väylä|kaari|rinne|raitti|aukio|tori|ranta|mäki|piha|"
-    "puistikko|bulevardi|gatan|vägen|gränd|stigen|torget|backen|allén|leden|gata|väg"
+    "puistikko|bulevardi|esplanadi|gatan|vägen|gränd|stigen|torget|backen|allén|leden|gata|väg"
 )
 _ADDRESS = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-Za-zÅÄÖåäö]+)*(?:" + _STREET_SUFFIX + r")"
-    r"\s+\d{1,4}(?:\s?[A-Za-z]\b)?(?:\s?\d{1,4}\b)?"
+    r"\s+\d{1,4}(?:-\d{1,4})?(?:\s?[A-Za-z]\b)?"
+    r"(?:\s?(?:as\.?|asunto|lgh\.?|bst\.?|lägenhet)?\s?\d{1,4}\b)?"
     r"(?:,?\s+\d{3}\s?\d{2}\s+[A-ZÅÄÖ][a-zåäö]+)?"
 )
 _ADDRESS_EN = re.compile(
