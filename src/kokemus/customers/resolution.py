@@ -8,6 +8,7 @@ identities and merges in bulk.
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,15 +44,19 @@ class Resolution:
         return customer_id
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The identities one message carries, the most specific first, and where it came from."""
+class Claim(Protocol):
+    """A message as resolution sees it: the identities it carries, the most specific first."""
 
-    keys: Sequence[IdentityKey]
-    message_type: str
-    message_id: str
-    source_id: int
-    needs_customer: bool = False
+    @property
+    def keys(self) -> Sequence[IdentityKey]: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def message_id(self) -> str: ...
+    @property
+    def source_id(self) -> int: ...
+    @property
+    def needs_customer(self) -> bool: ...
 
 
 class IdentityCache:
@@ -200,7 +205,7 @@ def _merge_all(
     for merged in sorted(customers - {survivor}):
         source = source_names.get(claim.source_id, claim.source_id)
         reason = (
-            f"{claim.message_type} message {claim.message_id!r} from {source} "
+            f"{claim.type} message {claim.message_id!r} from {source} "
             f"carried {evidence(merged)} of customer {merged} "
             f"together with {evidence(survivor)} of customer {survivor}"
         )

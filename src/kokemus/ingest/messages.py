@@ -18,6 +18,7 @@ from kokemus.customers.identity import (
 )
 from kokemus.customers.models import GLOBAL_SCOPE
 from kokemus.ingest.models import MESSAGE_TYPES
+from kokemus.store.dialect import utc_text
 
 MAX_NAME_LENGTH = 200
 MAX_MESSAGE_ID_LENGTH = 200
@@ -36,12 +37,19 @@ class Message:
     type: str
     name: str | None
     # The identities it carries, the sender's own id for the person first.
-    keys: tuple[IdentityKey, ...]
+    keys: tuple[IdentityKey, ...]  # an alias's previous id joins once it is resolved
     previous_id: str | None  # alias only
     traits: dict[str, Any] | None  # identify only: they update the profile
-    occurred_at: datetime
+    # When it happened, as UTC text "YYYY-MM-DD HH:MM:SS.ffffff": it sorts as time does
+    # and crosses processes and into the store without conversions.
+    occurred: str
     properties_json: str | None
     context_json: str | None
+
+    @property
+    def needs_customer(self) -> bool:
+        """Its traits update the customer's profile, so its customer must be known."""
+        return bool(self.traits)
 
     def to_wire(self) -> tuple[Any, ...]:
         """Plain values only, so a batch crosses a process boundary cheaply."""
@@ -55,7 +63,7 @@ class Message:
             self.keys,
             self.previous_id,
             traits,
-            self.occurred_at.isoformat(),
+            self.occurred,
             self.properties_json,
             self.context_json,
         )
@@ -74,7 +82,7 @@ class Message:
             keys,
             previous,
             orjson.loads(traits) if traits else None,
-            datetime.fromisoformat(occurred),
+            occurred,
             props,
             ctx,
         )
@@ -189,7 +197,7 @@ def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
         keys=tuple(keys),
         previous_id=previous_id,
         traits=traits if kind == "identify" else None,
-        occurred_at=_timestamp(raw, options.received_at),
+        occurred=utc_text(_timestamp(raw, options.received_at)),
         properties_json=orjson.dumps(stored).decode() if stored else None,
         context_json=orjson.dumps(context).decode() if context else None,
     )

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from kokemus.customers.identity import IdentityKey
 from kokemus.customers.models import GLOBAL_SCOPE, Customer, Identity, Merge
 from kokemus.customers.resolution import (
-    Claim,
     IdAllocator,
     IdentityCache,
     ReserveIds,
@@ -111,23 +110,25 @@ def store_messages(
         key for message in messages if message.previous_id for key in _previous_keys(message)
     ]
     identity_ids = (cache or IdentityCache()).identity_ids(session, candidates)
-    claims = [_claim(message, identity_ids) for message in messages]
+    for message in messages:
+        if message.previous_id is not None:
+            _link_previous(message, identity_ids)
     plan = resolve(
         session,
-        claims,
+        messages,
         identity_ids,
         IdAllocator(ReserveIds(session, "customers")),
         source_names=lambda: _source_names(session),
     )
 
     _write_customers(session, plan.new_customer_ids, received_at)
-    created = _write_identities(session, plan.new_identities, _first_seen(messages, claims))
+    created = _write_identities(session, plan.new_identities, _first_seen(messages))
     _apply_merges(session, plan)
     _update_traits(session, plan, messages)
 
     all_ids = {**identity_ids, **created}
     touchpoints = touchpoint_by_event(session)
-    report.accepted = _write_events(session, messages, claims, all_ids, touchpoints, received_at)
+    report.accepted = _write_events(session, messages, all_ids, touchpoints, received_at)
     report.duplicates = len(messages) - report.accepted
     report.customers_created = len(plan.new_customer_ids)
     report.merges = len(plan.merges)
@@ -136,7 +137,7 @@ def store_messages(
 
 
 def _previous_keys(message: Message) -> tuple[IdentityKey, IdentityKey]:
-    """An alias's previous id is the earlier user id, or else an anonymous id."""
+    """The two identities an alias's previous id may be."""
     previous = message.previous_id or ""
     return (
         ("user_id", message.source_id, previous),
@@ -144,12 +145,11 @@ def _previous_keys(message: Message) -> tuple[IdentityKey, IdentityKey]:
     )
 
 
-def _claim(message: Message, known: Mapping[IdentityKey, int]) -> Claim:
-    keys: Sequence[IdentityKey] = message.keys
-    if message.previous_id is not None:
-        as_user, as_anonymous = _previous_keys(message)
-        keys = (*keys, as_user if as_user in known or as_anonymous not in known else as_anonymous)
-    return Claim(keys, message.type, message.message_id, message.source_id, bool(message.traits))
+def _link_previous(message: Message, known: Mapping[IdentityKey, int]) -> None:
+    """An alias's previous id is the earlier user id, or else an anonymous id."""
+    as_user, as_anonymous = _previous_keys(message)
+    previous = as_user if as_user in known or as_anonymous not in known else as_anonymous
+    message.keys = (*message.keys, previous)
 
 
 def _source_names(session: Session) -> dict[int, str]:
@@ -163,28 +163,26 @@ def _write_customers(session: Session, customer_ids: Sequence[int], now: datetim
     dialect.bulk_insert(session, "customers", ("id", "created_at", "updated_at", "traits"), rows)
 
 
-def _first_seen(
-    messages: Sequence[Message], claims: Sequence[Claim]
-) -> dict[IdentityKey, datetime]:
-    seen: dict[IdentityKey, datetime] = {}
-    for message, claim in zip(messages, claims, strict=True):
-        for key in claim.keys:
+def _first_seen(messages: Sequence[Message]) -> dict[IdentityKey, str]:
+    seen: dict[IdentityKey, str] = {}
+    for message in messages:
+        for key in message.keys:
             earlier = seen.get(key)
-            if earlier is None or message.occurred_at < earlier:
-                seen[key] = message.occurred_at
+            if earlier is None or message.occurred < earlier:
+                seen[key] = message.occurred
     return seen
 
 
 def _write_identities(
     session: Session,
     new_identities: dict[IdentityKey, int],
-    first_seen: dict[IdentityKey, datetime],
+    first_seen: dict[IdentityKey, str],
 ) -> dict[IdentityKey, int]:
     keys = list(new_identities)
     created = dict(zip(keys, ReserveIds(session, "identities")(len(keys)), strict=True))
-    stamp = dialect.timestamp_converter(session)
+    as_time = dialect.utc_text_converter(session)
     rows = [
-        (identity_id, new_identities[key], *key, stamp(first_seen[key]))
+        (identity_id, new_identities[key], *key, as_time(first_seen[key]))
         for key, identity_id in created.items()
     ]
     columns = ("id", "customer_id", "kind", "scope", "value", "first_seen_at")
@@ -221,9 +219,7 @@ def _apply_merges(session: Session, plan: Resolution) -> None:
 def _update_traits(session: Session, plan: Resolution, messages: Sequence[Message]) -> None:
     changes: dict[int, dict[str, Any]] = {}
     identifies = [
-        (message.occurred_at, position)
-        for position, message in enumerate(messages)
-        if message.traits
+        (message.occurred, position) for position, message in enumerate(messages) if message.traits
     ]
     for _, position in sorted(identifies):
         customer = plan.customers[position]
@@ -243,29 +239,28 @@ def _update_traits(session: Session, plan: Resolution, messages: Sequence[Messag
 def _write_events(
     session: Session,
     messages: Sequence[Message],
-    claims: Sequence[Claim],
     identity_ids: dict[IdentityKey, int],
     touchpoints: dict[str, int],
     received_at: datetime,
 ) -> int:
-    stamp = dialect.timestamp_converter(session)
-    received = stamp(received_at)
+    as_time = dialect.utc_text_converter(session)
+    received = dialect.timestamp(session, received_at)
     rows = [
         (
             message.source_id,
             message.message_id,
             message.type,
             message.name,
-            identity_ids[claim.keys[0]],
+            identity_ids[message.keys[0]],
             touchpoints.get(message.name)
             if message.type in MAPPED_TYPES and message.name
             else None,
-            stamp(message.occurred_at),
+            as_time(message.occurred),
             received,
             message.properties_json,
             message.context_json,
         )
-        for message, claim in zip(messages, claims, strict=True)
+        for message in messages
     ]
     return dialect.bulk_insert_new(
         session, "events", EVENT_COLUMNS, rows, key=("source_id", "message_id")

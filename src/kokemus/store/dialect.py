@@ -43,8 +43,8 @@ def allocate_ids(session: Session, table: str, count: int) -> list[int]:
     return list(range(start + 1, start + 1 + count))
 
 
-def sqlite_timestamp(value: datetime) -> str:
-    """The text SQLAlchemy's SQLite DateTime writes: naive UTC, always with microseconds."""
+def utc_text(value: datetime) -> str:
+    """UTC as text, always with microseconds: what SQLAlchemy's SQLite DateTime writes."""
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
@@ -52,13 +52,14 @@ def sqlite_timestamp(value: datetime) -> str:
 
 def timestamp(session: Session, value: datetime) -> Any:
     """A datetime as the bulk paths must bind it."""
-    return sqlite_timestamp(value) if name(session) == "sqlite" else value
+    return utc_text(value) if name(session) == "sqlite" else value
 
 
-def timestamp_converter(session: Session) -> Callable[[datetime], Any]:
+def utc_text_converter(session: Session) -> Callable[[str], str]:
+    """Binds utc_text values: as they are on SQLite, marked as UTC for PostgreSQL."""
     if name(session) == "sqlite":
-        return sqlite_timestamp
-    return lambda value: value
+        return str
+    return lambda value: value + "+00"
 
 
 def _driver_connection(session: Session) -> Any:
