@@ -32,10 +32,22 @@ def test_stories_are_diverse_recent_and_without_near_duplicates() -> None:
 
     assert len(ids) == 3
     assert not {"broken", "broken-again"} <= set(ids)
-    assert ids[0] == "thanks"
-    assert ids[1] == "broken-again"
+    assert ids[0] == "broken-again"
+    assert ids[1] == "thanks"
     assert "short" not in ids
     assert {story.sentiment for story in stories} >= {"negative", "positive"}
+
+
+def test_first_story_is_typical_of_its_group() -> None:
+    pool = [
+        candidate("praise", "Ihana, upea ja mahtava palvelu, kiitos kiitos! 😍", 1),
+        candidate("late-1", "Paketti myöhässä jo viikon, todella huono palvelu.", 2),
+        candidate("late-2", "Toimitus kesti kolme viikkoa eikä kukaan vastannut, surkeaa.", 2),
+        candidate("late-3", "Kuljetus oli taas myöhässä ja kuski tyly.", 3),
+    ]
+    stories = select_stories(pool, now=NOW, group_by=("touchpoint",), per_group=2)
+    assert stories[0].sentiment == "negative"
+    assert stories[1].id == "praise"
 
 
 def test_recent_story_beats_an_equally_vivid_old_one() -> None:
@@ -50,8 +62,11 @@ def test_recent_story_beats_an_equally_vivid_old_one() -> None:
 def test_every_story_says_why_it_was_chosen() -> None:
     stories = select_stories(POOL, now=NOW, group_by=("touchpoint",), per_group=2)
     first = stories[0]
-    assert "negative" in first.reason or "positive" in first.reason
-    assert first.reason.endswith("3 days old")
+    assert first.reason.startswith("strongly negative (-0.9")
+    assert "about delivery_damage" in first.reason
+    assert "1 day old" in first.reason
+    assert first.reason.endswith("3 of 5 comments here are negative")
+    assert stories[1].reason.endswith("adds a view not yet shown")
     assert all(story.reason for story in stories)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +20,7 @@ MIN_WORDS = 4
 IDEAL_WORDS = (8, 60)
 _PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
 _SHINGLE = 4
+NEW_VIEW_BONUS = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,15 @@ def _group_keys(
     return keys
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    candidate: StoryCandidate
+    vivid: float
+    recent: float
+    typical: float
+    shingles: frozenset[str]
+
+
 def _pick(
     pool: list[StoryCandidate],
     key: tuple[tuple[str, str | None], ...],
@@ -96,42 +106,48 @@ def _pick(
     half_life_days: float,
     near_duplicate: float,
 ) -> list[Story]:
+    labels = Counter(c.analysis.sentiment.label for c in pool)
     scored = [
-        (c, _vividness(c.analysis), _recency(c.created_at, now, half_life_days)) for c in pool
+        _Scored(
+            candidate,
+            _vividness(candidate.analysis),
+            _recency(candidate.created_at, now, half_life_days),
+            labels[candidate.analysis.sentiment.label] / len(pool),
+            _shingles(candidate.analysis.redacted),
+        )
+        for candidate in pool
     ]
-    shingles = {c.id: _shingles(c.analysis.redacted) for c in pool}
-    chosen: list[Story] = []
-    chosen_ids: list[str] = []
-    while len(chosen) < per_group:
-        best: tuple[float, StoryCandidate, float, float, float] | None = None
-        for candidate, vivid, recent in scored:
-            if candidate.id in chosen_ids:
+    chosen: list[_Scored] = []
+    stories: list[Story] = []
+    while len(stories) < per_group:
+        best: tuple[float, _Scored, bool] | None = None
+        for item in scored:
+            if item in chosen:
                 continue
-            similarity = max(
-                (_jaccard(shingles[candidate.id], shingles[other]) for other in chosen_ids),
-                default=0.0,
-            )
+            similarity = max((_jaccard(item.shingles, c.shingles) for c in chosen), default=0.0)
             if similarity >= near_duplicate:
                 continue
-            novelty = (
-                0.3
-                if all(s.sentiment != candidate.analysis.sentiment.label for s in chosen)
-                else 0.0
+            label = item.candidate.analysis.sentiment.label
+            new_view = bool(chosen) and all(
+                c.candidate.analysis.sentiment.label != label for c in chosen
             )
-            rank = vivid * (0.4 + 0.6 * recent) + novelty - 0.5 * similarity
+            # Vivid and recent first, typical of the group, then views not yet shown.
+            rank = (
+                item.vivid * (0.4 + 0.6 * item.recent) * (0.6 + 0.4 * item.typical)
+                + (NEW_VIEW_BONUS if new_view else 0.0)
+                - 0.5 * similarity
+            )
             if best is None or rank > best[0]:
-                best = (rank, candidate, vivid, recent, novelty)
+                best = (rank, item, new_view)
         if best is None:
             break
-        rank, candidate, vivid, recent, novelty = best
-        age = (now - candidate.created_at).total_seconds() / 86400
-        chosen.append(
-            _story(
-                candidate, key, rank, _reason(candidate.analysis, age, novelty > 0, bool(chosen))
-            )
-        )
-        chosen_ids.append(candidate.id)
-    return chosen
+        rank, item, new_view = best
+        age = (now - item.candidate.created_at).total_seconds() / 86400
+        share = (labels[item.candidate.analysis.sentiment.label], len(pool))
+        reason = _reason(item.candidate.analysis, age, share, new_view, bool(chosen))
+        stories.append(_story(item.candidate, key, rank, reason))
+        chosen.append(item)
+    return stories
 
 
 def _story(
@@ -168,7 +184,13 @@ def _recency(created_at: datetime, now: datetime, half_life_days: float) -> floa
     return math.pow(0.5, age_days / half_life_days)
 
 
-def _reason(analysis: TextAnalysis, age_days: float, new_sentiment: bool, not_first: bool) -> str:
+def _reason(
+    analysis: TextAnalysis,
+    age_days: float,
+    share: tuple[int, int],
+    new_view: bool,
+    not_first: bool,
+) -> str:
     strength = abs(analysis.sentiment.score)
     tone = "strongly " if strength >= 0.7 else "clearly " if strength >= 0.4 else ""
     label = analysis.sentiment.label
@@ -182,8 +204,11 @@ def _reason(analysis: TextAnalysis, age_days: float, new_sentiment: bool, not_fi
     if analysis.emotions:
         parts.append("expresses " + ", ".join(analysis.emotions[:3]))
     parts.append(_age(age_days))
+    same, total = share
+    if total > 1:
+        parts.append(f"{same} of {total} comments here are {label}")
     if not_first:
-        parts.append("adds a view not yet shown" if new_sentiment else "unlike the others chosen")
+        parts.append("adds a view not yet shown" if new_view else "unlike the others chosen")
     return "; ".join(parts)
 
 
