@@ -1,3 +1,5 @@
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -45,6 +47,35 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+class WriterTurns:
+    """Writers to one SQLite file take turns here, across threads and processes.
+
+    SQLite admits one writer at a time, and a writer that finds the file locked retries
+    after growing sleeps (1, 2, 5, 10... ms); waiting on a lock file instead hands the
+    turn over the moment it is free.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.Lock()
+        in_memory = not database or database == ":memory:"
+        self._file = None if in_memory else os.open(f"{database}.writer", os.O_RDWR | os.O_CREAT)
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def close(self) -> None:
+        if self._file is not None:
+            os.close(self._file)
+            self._file = None
+
+
 class Database:
     """The engine and session factory for one configured store."""
 
@@ -52,10 +83,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite has one writer at a time, and a writer that finds the file locked polls
-        # with growing sleeps; queueing this process's writers here hands over at once.
         self._writers: AbstractContextManager[Any] = (
-            threading.Lock() if self.dialect == "sqlite" else nullcontext()
+            WriterTurns(make_url(url).database) if self.dialect == "sqlite" else nullcontext()
         )
 
     @property
@@ -76,3 +105,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if isinstance(self._writers, WriterTurns):
+            self._writers.close()
