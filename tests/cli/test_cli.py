@@ -261,3 +261,23 @@ def _wait_for(url: str, process: subprocess.Popen[str]) -> str:
         except httpx2.TransportError:
             time.sleep(0.2)
     pytest.fail("kokemus serve did not answer within 60 s")
+
+
+def test_rotating_a_write_key_stops_the_old_one(database_url: str, database: Database) -> None:
+    from kokemus.ingest.sources import source_for_write_key
+
+    old = run(database_url, "sources", "create", "shop").output.splitlines()[-1]
+    rotated = run(database_url, "sources", "rotate-key", "shop")
+    new = rotated.output.splitlines()[-1]
+
+    assert rotated.exit_code == 0
+    assert new.startswith("src_")
+    assert new != old
+    with database.transaction() as session:
+        assert source_for_write_key(session, old) is None
+        assert source_for_write_key(session, new) is not None
+    assert run(database_url, "sources", "disable", "shop").exit_code == 0
+    with database.transaction() as session:
+        assert source_for_write_key(session, new) is None
+    assert "(disabled)" in run(database_url, "sources", "list").output
+    assert run(database_url, "sources", "rotate-key", "nope").exit_code == 1

@@ -31,3 +31,26 @@ def list_sources(app: AppContext) -> None:
         for source in sources.list_sources(session):
             state = " (disabled)" if source.disabled_at else ""
             click.echo(f"{source.id}\t{source.name}\t{source.kind}{state}")
+
+
+@group.command("rotate-key")
+@click.argument("name")
+@pass_app
+@domain_errors
+def rotate_key(app: AppContext, name: str) -> None:
+    """Give a source a new write key (shown only now); the old key stops working."""
+    with app.database.transaction() as session:
+        rotated = sources.rotate_write_key(session, name)
+    click.echo(f"New write key for {rotated.name!r}, shown only now (the old one no longer works):")
+    click.echo(rotated.write_key)
+
+
+@group.command()
+@click.argument("name")
+@pass_app
+@domain_errors
+def disable(app: AppContext, name: str) -> None:
+    """Refuse a source's messages from now on; what it already sent stays."""
+    with app.database.transaction() as session:
+        sources.disable_source(session, name)
+    click.echo(f"Source {name!r} disabled.")

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from kokemus.errors import Conflict, InvalidInput
 from kokemus.ingest.models import SOURCE_KINDS, Source
 from kokemus.secrets import hash_secret, new_secret
+from kokemus.store.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,27 @@ def create_source(session: Session, name: str, kind: str = "other") -> CreatedSo
     session.add(source)
     session.flush()
     return CreatedSource(id=source.id, name=name, write_key=write_key)
+
+
+def rotate_write_key(session: Session, name: str) -> CreatedSource:
+    """A new key for the source; the old one stops working at once."""
+    source = _named(session, name)
+    write_key = new_secret("src")
+    source.write_key_hash = hash_secret(write_key)
+    session.flush()
+    return CreatedSource(id=source.id, name=source.name, write_key=write_key)
+
+
+def disable_source(session: Session, name: str) -> None:
+    """Refuse the source's messages from now on; what it sent stays."""
+    _named(session, name).disabled_at = utcnow()
+
+
+def _named(session: Session, name: str) -> Source:
+    source = session.scalar(select(Source).where(Source.name == name))
+    if source is None:
+        raise InvalidInput("name", f"no source named {name!r}")
+    return source
 
 
 def source_for_write_key(session: Session, write_key: str) -> Source | None:
