@@ -1,7 +1,7 @@
 """Storing a batch of messages: parse, resolve customers, write in bulk.
 
-The caller owns the transaction and must start a fresh one for each batch, because the
-first statement takes the write lock (see store.dialect.take_write_lock).
+`store_messages` runs in the caller's transaction, which must be fresh: its first statement
+takes the write lock (see store.dialect.take_write_lock). kokemus.ingest.intake owns that.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -67,17 +67,6 @@ class IngestReport:
             "customers_created": self.customers_created,
             "merges": self.merges,
         }
-
-
-def ingest(
-    session: Session,
-    raws: Iterable[tuple[int, Any]],
-    options: ParseOptions,
-    cache: IdentityCache | None = None,
-) -> IngestReport:
-    """Store every valid message of the batch; report the others with index and field."""
-    messages, rejected = parse_all(raws, options)
-    return store_messages(session, messages, rejected, options.received_at, cache)
 
 
 def parse_all(
