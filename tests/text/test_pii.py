@@ -130,3 +130,7 @@ def test_international_phone_is_not_read_as_a_personnummer() -> None:
 )
 def test_apartment_numbers_and_ranges_belong_to_the_address(text: str, address: str) -> None:
     assert found(text) == [(address, "address")]
+
+
+def test_mobile_number_in_an_unopened_range_is_still_a_phone() -> None:
+    assert found("Soita 049 700 0000 kiitos") == [("049 700 0000", "phone")]

@@ -97,6 +97,23 @@ def load_lexicon(lang: str, path: Path) -> Lexicon:
 @lru_cache(maxsize=300_000)
 def _lookup(lexicon: Lexicon, word: str) -> Entry | None:
     forms = word_forms(word, lexicon.lang)
+    found = _exact_or_prefix(lexicon, forms)
+    if found is not None and found.score != 0:
+        return found
+    # "soittamatta" (without calling): the ending outweighs a verb that only counts
+    # when negated.
+    for form in forms:
+        for ending, entry in lexicon.suffixes.items():
+            if form.endswith(ending) and len(form) > len(ending) + 2:
+                return entry
+    if found is not None:
+        return found
+    if lexicon.lang in ("fi", "sv"):
+        return _compound_head(lexicon, forms[0])
+    return None
+
+
+def _exact_or_prefix(lexicon: Lexicon, forms: tuple[str, ...]) -> Entry | None:
     for form in forms:
         if form in lexicon.exact:
             return lexicon.exact[form]
@@ -104,12 +121,6 @@ def _lookup(lexicon: Lexicon, word: str) -> Entry | None:
         found = _longest_prefix(lexicon.prefixes, form)
         if found is not None:
             return found
-    for form in forms:
-        for ending, entry in lexicon.suffixes.items():
-            if form.endswith(ending) and len(form) > len(ending) + 2:
-                return entry
-    if lexicon.lang in ("fi", "sv"):
-        return _compound_head(lexicon, forms[0])
     return None
 
 

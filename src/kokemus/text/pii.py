@@ -44,6 +44,8 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b
 _HETU = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
 _PERSONNUMMER = re.compile(r"(?<![\d+-])(?:(?:18|19|20)\d{2}|\d{2})\d{4}[-+ ]?\d{4}(?![\d-])")
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# Finnish and Swedish mobile numbers, also in ranges the numbering plan has not opened yet.
+_MOBILE = re.compile(r"(?<![\d+])(?:04\d|050|07[02369])(?:[ -]?\d){6,8}(?![\d])")
 _DIGITS = re.compile(r"\d(?:[\s().-]*\d){5,}")
 
 _STREET_SUFFIX = (
@@ -57,7 +59,7 @@ _ADDRESS = re.compile(
     r"(?:,?\s+\d{3}\s?\d{2}\s+[A-ZÅÄÖ][a-zåäö]+)?"
 )
 _ADDRESS_EN = re.compile(
-    r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s){1,3}"
+    r"\b\d{1,5} +(?:[A-Z][a-z]+ ){1,3}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Way|Close|Court|Place|Square)\b\.?"
 )
 
@@ -175,6 +177,8 @@ def _phones(text: str, lang: str) -> Iterator[PiiSpan]:
             if text[start] == "(" and ")" not in text[start:end]:
                 start += 1
             yield PiiSpan(start, end, "phone")
+    for mobile in _MOBILE.finditer(text):
+        yield PiiSpan(mobile.start(), mobile.end(), "phone")
 
 
 def _addresses(text: str, lang: str) -> Iterator[PiiSpan]:

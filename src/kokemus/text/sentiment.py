@@ -25,7 +25,7 @@ CONTRAST_WEIGHT = 1.2
 
 _NEGATORS = {
     "fi": frozenset(
-        "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän enää_ei".split()
+        "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän eikö enkö".split()
     ),
     "sv": frozenset("inte ej aldrig ingen inget inga utan knappast varken icke".split()),
     "en": frozenset(
@@ -199,8 +199,10 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
         if phrase is not None:
             phrase_entry, length = phrase
             total += phrase_entry.score
+            # "eikä kukaan auta": the negation reaches past the phrase it opens.
+            if not _is_negator(word, negators, lang):
+                negated_until = -1
             index += length
-            negated_until = -1
             continue
         entry = lexicon.lookup(word)
         if entry is not None and not _is_negator(word, negators, lang):
