@@ -76,3 +76,15 @@ def test_train_names_the_bad_row(tmp_path: Path) -> None:
     result = CliRunner().invoke(text_group, ["train", str(data), "--out", str(tmp_path / "m.npz")])
     assert result.exit_code == 1
     assert "line 2: field `rating` (or `label`) is missing" in result.output
+
+
+def test_unknown_language_and_bad_taxonomy_are_clear_errors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(text_group, ["analyze", "--languages", "fi,xx"], input="Hei\n")
+    assert result.exit_code == 1
+    assert "unknown language code: 'xx'" in result.output
+
+    taxonomy = tmp_path / "themes.yaml"
+    taxonomy.write_text("themes: [not, a, mapping]\n", "utf-8")
+    result = CliRunner().invoke(text_group, ["analyze", "--taxonomy", str(taxonomy)], input="Hei\n")
+    assert result.exit_code == 1
+    assert "expected a mapping with a 'themes' mapping" in result.output

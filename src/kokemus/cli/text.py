@@ -15,10 +15,8 @@ from kokemus.text.model import (
     Rating,
     TrainingError,
     label_from_rating,
-    load_model,
     train_model,
 )
-from kokemus.text.themes import TaxonomyError, default_taxonomy, load_taxonomy
 
 BATCH = 256
 
@@ -118,11 +116,11 @@ def train_command(file: Path, out: Path, scale: str, languages: str, name: str) 
 
 def _analyzer(languages: str, model_path: Path | None, taxonomy_path: Path | None) -> Analyzer:
     try:
-        taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else default_taxonomy()
-        model = load_model(model_path) if model_path else None
-    except (OSError, ValueError, TaxonomyError) as error:
+        return Analyzer.from_files(
+            languages=_languages(languages), taxonomy=taxonomy_path, model=model_path
+        )
+    except (OSError, ValueError) as error:
         raise click.ClickException(str(error)) from error
-    return Analyzer(languages=_languages(languages), taxonomy=taxonomy, model=model)
 
 
 def _languages(value: str) -> tuple[str, ...]:

@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from kokemus.text.emotions import EmotionCues, default_cues, find_emotions
-from kokemus.text.language import DEFAULT_LANGUAGES, detect_language
+from kokemus.text.language import DEFAULT_LANGUAGES, detect_language, validate_languages
 from kokemus.text.lexicon import Lexicon, default_lexicon
-from kokemus.text.model import Prediction, SentimentModel
+from kokemus.text.model import Prediction, SentimentModel, load_model
 from kokemus.text.normalize import OffsetMap, normalize_text, split_sentences, tokenize
 from kokemus.text.pii import PiiSpan, find_pii, redact
 from kokemus.text.sentiment import (
@@ -23,7 +24,7 @@ from kokemus.text.sentiment import (
     combine,
     label_for_score,
 )
-from kokemus.text.themes import Taxonomy, default_taxonomy, theme_hits
+from kokemus.text.themes import Taxonomy, default_taxonomy, load_taxonomy, theme_hits
 
 Evaluated = tuple[Clause, frozenset[str]]
 
@@ -93,6 +94,24 @@ class Analyzer:
     cues: EmotionCues = field(default_factory=default_cues)
     model: SentimentModel | None = None
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
+
+    @classmethod
+    def from_files(
+        cls,
+        *,
+        languages: Sequence[str] = DEFAULT_LANGUAGES,
+        taxonomy: Path | None = None,
+        model: Path | None = None,
+    ) -> Analyzer:
+        """An analyzer from settings: an organisation's taxonomy and trained model, if any."""
+        return cls(
+            languages=tuple(languages),
+            taxonomy=load_taxonomy(taxonomy) if taxonomy else default_taxonomy(),
+            model=load_model(model) if model else None,
+        )
+
+    def __post_init__(self) -> None:
+        validate_languages(self.languages)
 
     def lexicon(self, lang: str) -> Lexicon:
         return self.lexicons.get(lang) or default_lexicon(lang)

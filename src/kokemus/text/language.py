@@ -35,6 +35,15 @@ class UnknownLanguageError(ValueError):
     pass
 
 
+def validate_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    """The codes as a tuple; raises UnknownLanguageError naming a code lingua lacks."""
+    codes = tuple(languages)
+    if not codes:
+        raise UnknownLanguageError("languages: name at least one")
+    _lingua_languages(codes)
+    return codes
+
+
 @lru_cache(maxsize=8)
 def _detector(languages: tuple[str, ...]) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_lingua_languages(languages)).build()
