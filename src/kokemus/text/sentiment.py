@@ -33,6 +33,9 @@ _NEGATORS = {
         "didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt shouldnt".split()
     ),
 }
+# "jotta ei" denies only what is wished for: "ettei jää aikaa" is bad, but "ettei mene
+# väärään paikkaan" still worries about the wrong place.
+_PURPOSE_NEGATORS = {"fi": frozenset({"ettei", "jottei"})}
 _INTENSIFIERS = {
     "fi": {
         **dict.fromkeys("tosi todella erittäin aivan super supper täysin".split(), 1.5),
@@ -180,45 +183,50 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
     words = [token.lower for token in tokens]
     total = 0.0
     negated_until = -1
-    unresolved = 0
+    # A negator no sentiment word has taken yet: "ei oo tullu" is still a complaint.
+    denial_pending = False
+    denial_unresolved = False
     previous: tuple[int, Entry, float] | None = None
+    purpose = _PURPOSE_NEGATORS.get(lang, frozenset())
+    keeps_complaints = False
     index = 0
     while index < len(words):
         word = words[index]
         if 0 <= negated_until < index:
-            unresolved += 1
-            negated_until = -1
-        if _is_negator(word, negators, lang):
-            negated_until = index + NEGATION_WINDOW
+            denial_unresolved |= denial_pending
+            negated_until, denial_pending = -1, False
+        is_negator = _is_negator(word, negators, lang) or word in purpose
+        if is_negator:
+            negated_until, denial_pending = index + NEGATION_WINDOW, True
+            keeps_complaints = word in purpose
             if lang in NEGATION_AFTER_VERB and previous is not None and previous[0] == index - 1:
                 # Swedish puts "inte" after the verb: "appen fungerar inte".
                 _, verb, counted = previous
                 total += verb.negated - counted
-                negated_until = -1
+                negated_until, denial_pending = -1, False
         phrase = lexicon.phrase_at(words, index)
         if phrase is not None:
             phrase_entry, length = phrase
             total += phrase_entry.score
+            denial_pending = False
             # "eikä kukaan auta": the negation reaches past the phrase it opens.
-            if not _is_negator(word, negators, lang):
+            if not is_negator:
                 negated_until = -1
             index += length
             continue
-        entry = lexicon.lookup(word)
-        if entry is not None and not _is_negator(word, negators, lang):
-            negated = index <= negated_until
+        entry = None if is_negator else lexicon.lookup(word)
+        if entry is not None:
+            negated = index <= negated_until and not (keeps_complaints and entry.score < 0)
             value = entry.negated if negated else entry.score
             if value and index > 0 and words[index - 1] in intensifiers:
                 value *= intensifiers[words[index - 1]]
             total += value
             previous = (index, entry, value)
             if negated and value:
-                negated_until = -1
+                negated_until, denial_pending = -1, False
         index += 1
-    if negated_until >= 0:
-        unresolved += 1
-    # In feedback a denial with no sentiment word ("ei oo tullu") is usually a complaint.
-    return total + NEGATION_PRIOR * min(unresolved, 1)
+    denial_unresolved |= denial_pending
+    return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
 
 
 def _is_negator(word: str, negators: frozenset[str], lang: str) -> bool:
