@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +27,7 @@ Polarity = Literal["positive", "negative", "any"]
 
 # Below this sentiment score a positive cue ("kiitti vaan") reads as sarcasm, not joy.
 POSITIVE_FLOOR = -0.1
+MAX_EMOTIONS = 2
 NEGATIVE_CEILING = 0.3
 
 
@@ -66,7 +68,7 @@ def find_emotions(
 ) -> list[str]:
     """Emotions cued in these lowercase words that fit a sentiment score in [-1, 1]."""
     cues = cues or default_cues()
-    found: set[str] = set()
+    found: Counter[str] = Counter()
     single = cues.words.get(lang)
     if single is not None:
         for word in words:
@@ -74,11 +76,11 @@ def find_emotions(
     phrases = cues.phrases.get(lang)
     if phrases is not None:
         found.update(key for key, _, _ in phrases.find(words, lang))
-    return [
-        emotion
-        for emotion, polarity in cues.polarity.items()
-        if emotion in found and _agrees(polarity, score)
-    ]
+    order = list(cues.polarity)
+    agreeing = [e for e in order if found[e] and _agrees(cues.polarity[e], score)]
+    # A comment rarely carries more than two feelings; keep the best-cued ones.
+    kept = set(sorted(agreeing, key=lambda e: (-found[e], order.index(e)))[:MAX_EMOTIONS])
+    return [emotion for emotion in order if emotion in kept]
 
 
 def _agrees(polarity: Polarity, score: float) -> bool:
