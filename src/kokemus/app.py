@@ -6,6 +6,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from kokemus import __version__
 from kokemus.api import customers, events, journey, segment
@@ -33,7 +34,10 @@ def create_app_from_environment() -> FastAPI:
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="Kokemus", version=__version__, summary="Customer experience management")
+    # API reference pages with their scripts served from here, not from a CDN.
+    app = FastAPIOffline(
+        title="Kokemus", version=__version__, summary="Customer experience management"
+    )
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
     app.state.write_keys = segment.WriteKeys()

@@ -260,3 +260,14 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
     batch_body = schema["paths"]["/v1/batch"]["post"]["requestBody"]
     assert batch_body["content"]["application/json"]["schema"]["$ref"].endswith("SegmentBatch")
     assert "SegmentMessage" in schema["components"]["schemas"]
+
+
+def test_api_reference_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assert "/openapi.json" in html
+        assert "http://" not in html
+        assert "https://" not in html
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css") if page == "/docs" else ():
+            assert asset in html
+    assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
