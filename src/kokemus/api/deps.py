@@ -13,12 +13,13 @@ from kokemus.store import Database
 bearer = HTTPBearer(auto_error=False, description="An API token from `kokemus tokens create`")
 
 
-def get_database(request: Request) -> Database:
+# async: FastAPI would run a plain function in the thread pool, a hop per request for a read.
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

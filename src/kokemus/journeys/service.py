@@ -11,6 +11,7 @@ from kokemus.ingest.models import Event
 from kokemus.journeys.errors import JourneyFileError
 from kokemus.journeys.models import JourneyVersion, Stage, Touchpoint, TouchpointEvent, Unit
 from kokemus.journeys.schemas import JourneySpec, UnitSpec
+from kokemus.store import dialect
 
 MAPPED_TYPES = ("track", "page", "screen")
 
@@ -121,7 +122,7 @@ def _load_touchpoints(
 
 
 def touchpoint_by_event(session: Session) -> dict[str, int]:
-    rows = session.execute(select(TouchpointEvent.event_name, TouchpointEvent.touchpoint_id))
+    rows = dialect.run(session, "SELECT event_name, touchpoint_id FROM touchpoint_events")
     return {str(name): int(touchpoint_id) for name, touchpoint_id in rows}
 
 

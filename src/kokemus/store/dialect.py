@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 Row = Sequence[Any]
@@ -18,13 +17,28 @@ def name(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+def run(session: Session, sql: str, parameters: Sequence[Any] = ()) -> list[Row]:
+    """A small statement straight to the driver, `{p}` marking each parameter.
+
+    For the statements every intake batch runs: through SQLAlchemy, their Python overhead
+    is many times the database's work.
+    """
+    cursor = _driver_connection(session).cursor()
+    try:
+        cursor.execute(sql.format(p="%s" if name(session) == "postgresql" else "?"), parameters)
+        rows: list[Row] = cursor.fetchall() if cursor.description else []
+    finally:
+        cursor.close()
+    return rows
+
+
 def take_write_lock(session: Session, lock: str = "ingest") -> None:
     """Serialise writers that read-then-write (identity resolution).
 
     Must be the first statement of its transaction: on SQLite it turns the transaction
     into the single writer before anything is read; on PostgreSQL it locks one row.
     """
-    session.execute(text("UPDATE locks SET name = name WHERE name = :lock"), {"lock": lock})
+    run(session, "UPDATE locks SET name = name WHERE name = {p}", (lock,))
 
 
 def allocate_ids(session: Session, table: str, count: int) -> list[int]:
@@ -32,14 +46,13 @@ def allocate_ids(session: Session, table: str, count: int) -> list[int]:
     if count == 0:
         return []
     if name(session) == "postgresql":
-        rows = session.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
-            ),
-            {"table": table, "n": count},
+        rows = run(
+            session,
+            "SELECT nextval(pg_get_serial_sequence({p}, 'id')) FROM generate_series(1, {p})",
+            (table, count),
         )
         return [row[0] for row in rows]
-    start = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
+    start = run(session, f"SELECT coalesce(max(id), 0) FROM {table}")[0][0]
     return list(range(start + 1, start + 1 + count))
 
 
