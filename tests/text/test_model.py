@@ -3,6 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kokemus.text import Analyzer, analyze
 from kokemus.text.model import (
     CORRECTION_WEIGHT,
     TrainingError,
@@ -82,3 +83,24 @@ def test_analyst_labels_weigh_more_than_ratings() -> None:
         ("positive", 1.0),
         ("mixed", CORRECTION_WEIGHT),
     ]
+
+
+def test_blend_weight_is_learnt_from_the_organisations_own_words() -> None:
+    # House words the lexicon cannot know: "kurpitsa" is this shop's word for a flop.
+    fillers = ["Tilaus", "Palvelu", "Toimitus", "Kokemus", "Asiointi"]
+    rows: list[tuple[str, int | str, str | None]] = []
+    for index in range(120):
+        filler = fillers[index % len(fillers)]
+        if index % 2:
+            rows.append((f"{filler} oli täysi kurpitsa numero {index}", 1, "fi"))
+        else:
+            rows.append((f"{filler} oli aito helmiäinen numero {index}", 5, "fi"))
+    model = train_model(rows)
+    assert model.weight > 0
+    result = Analyzer(model=model).analyze("Asiointi oli kurpitsa", "fi")
+    assert result.sentiment.label == "negative"
+    assert analyze("Asiointi oli kurpitsa", "fi").sentiment.label == "neutral"
+
+
+def test_with_few_ratings_the_lexicon_is_trusted_alone() -> None:
+    assert train_model(ROWS).weight == 0.0

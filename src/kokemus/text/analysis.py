@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from kokemus.text.blend import blend
 from kokemus.text.emotions import EmotionCues, default_cues, find_emotions
 from kokemus.text.language import DEFAULT_LANGUAGES, detect_language, validate_languages
 from kokemus.text.lexicon import Lexicon, default_lexicon
@@ -22,7 +23,6 @@ from kokemus.text.sentiment import (
     Sentiment,
     clause_scores,
     combine,
-    label_for_score,
 )
 from kokemus.text.themes import Taxonomy, default_taxonomy, load_taxonomy, theme_hits
 
@@ -30,13 +30,8 @@ Evaluated = tuple[Clause, frozenset[str]]
 
 LEXICON_MODEL = "kokemus-lexicon"
 LEXICON_VERSION = "2026.1"
-# A domain model counts for n / (n + MODEL_PRIOR_EXAMPLES) against the lexicon, n being
-# the comments it learnt from; it must be this sure to overrule the lexicon's "mixed".
 MAX_THEMES = 2
 EVALUATED_BONUS = 1
-MODEL_PRIOR_EXAMPLES = 1000
-MAX_MODEL_WEIGHT = 0.7
-MIXED_OVERRULE = 0.75
 
 
 class _Frozen(BaseModel):
@@ -180,8 +175,8 @@ class Analyzer:
                     themes=self._ordered(hits),
                 )
             )
-        trained_on = self.model.trained_on if self.model is not None else 0
-        overall = _blend(combine(all_clauses), prediction, trained_on)
+        weight = self.model.weight if self.model is not None else 0.0
+        overall = _blend(combine(all_clauses), prediction, weight)
         themes = self._main_themes(comment_hits, len(sentences))
         aspects = _aspects(sentences, evaluated_by_sentence, overall)
         return TextAnalysis(
@@ -229,23 +224,13 @@ def _result(sentiment: Sentiment) -> SentimentResult:
     return SentimentResult(label=sentiment.label, score=sentiment.score)
 
 
-def model_weight(trained_on: int) -> float:
-    """Trust a domain model in proportion to the comments it learnt from."""
-    return min(MAX_MODEL_WEIGHT, trained_on / (trained_on + MODEL_PRIOR_EXAMPLES))
-
-
-def _blend(lexical: Sentiment, prediction: Prediction | None, trained_on: int) -> SentimentResult:
-    """The model moves the score; the lexicon keeps "mixed" unless the model is sure."""
+def _blend(lexical: Sentiment, prediction: Prediction | None, weight: float) -> SentimentResult:
     if prediction is None:
         return _result(lexical)
-    weight = model_weight(trained_on)
-    score = round((1 - weight) * lexical.score + weight * prediction.score, 4)
-    if prediction.label == "mixed":
-        return SentimentResult(label="mixed", score=score)
-    if lexical.label == "mixed":
-        sure = weight >= 0.3 and max(prediction.probabilities.values()) >= MIXED_OVERRULE
-        return SentimentResult(label=label_for_score(score) if sure else "mixed", score=score)
-    return SentimentResult(label=label_for_score(score), score=score)
+    label, score = blend(
+        lexical, prediction.label, prediction.score, prediction.probabilities, weight
+    )
+    return SentimentResult(label=label, score=score)
 
 
 def _aspects(
