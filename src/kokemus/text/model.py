@@ -26,8 +26,8 @@ from kokemus.text.lexicon import default_lexicon
 from kokemus.text.sentiment import LABELS, Label, clause_scores, combine
 
 FORMAT = "kokemus-sentiment-model/1"
-CHAR_FEATURES = 2**17
-WORD_FEATURES = 2**16
+CHAR_FEATURES = 2**16
+WORD_FEATURES = 2**15
 DEFAULT_MODEL_DIR = Path("var/models")
 CORRECTION_WEIGHT = 3.0
 CV_FOLDS = 5
@@ -213,7 +213,9 @@ def train_model(
 def _fit(features: Any, labels: Sequence[str], weights: Any, regularisation: float) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    classifier = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=2000)
+    classifier = LogisticRegression(
+        C=regularisation, class_weight="balanced", max_iter=1000, tol=1e-3
+    )
     classifier.fit(features, labels, sample_weight=weights)
     return classifier
 
