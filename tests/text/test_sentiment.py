@@ -81,3 +81,8 @@ def test_score_stays_within_bounds() -> None:
 )
 def test_swedish_negation_after_the_verb(text: str) -> None:
     assert sentiment(text, "sv").label == "negative"
+
+
+def test_text_emoticons_but_not_links_or_times() -> None:
+    assert sentiment("Kiitos:)", "fi").score > sentiment("Kiitos", "fi").score
+    assert sentiment("Katso https://kauppa.fi/ohjeet klo 12:30", "fi").label == "neutral"

@@ -12,7 +12,9 @@ import simplemma
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:]\d+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\s\"”)]+(?=\S)|\n+|(?<=[^\s\d])\s+-\s+")
 _EMOJI = re.compile(
-    "[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]|:[-']?[()DPp/]|[;:]-?\\)|<3|\\(:"
+    "[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]"
+    # Text emoticons only between spaces or punctuation, so "https://" and "12:30" stay.
+    r"|(?<![\d:/])(?:[:;][-']?[()DPp/]|<3|\(:)(?![\w/])"
 )
 
 # Colloquial Finnish forms that the lemmatiser and the lexicons do not know.
