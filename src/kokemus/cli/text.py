@@ -111,6 +111,7 @@ def train_command(file: Path, out: Path, scale: str, languages: str, name: str) 
     counts = Counter(label_from_rating(rating, int(scale)) for _, rating, _ in rows)
     summary = ", ".join(f"{label} {count}" for label, count in sorted(counts.items()))
     click.echo(f"trained {model.name} {model.version} on {model.trained_on} comments ({summary})")
+    click.echo(f"blend weight against the lexicon, cross-validated: {model.weight:.1f}")
     click.echo(f"wrote {out}")
 
 
