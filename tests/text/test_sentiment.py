@@ -86,3 +86,15 @@ def test_swedish_negation_after_the_verb(text: str) -> None:
 def test_text_emoticons_but_not_links_or_times() -> None:
     assert sentiment("Kiitos:)", "fi").score > sentiment("Kiitos", "fi").score
     assert sentiment("Katso https://kauppa.fi/ohjeet klo 12:30", "fi").label == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Olen epätyytyväinen", "fi"), ("Jag är missnöjd", "sv"), ("Very uncomfortable seats", "en")],
+)
+def test_a_negating_prefix_turns_praise_around(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"
+
+
+def test_polite_adverbs_are_not_praise() -> None:
+    assert sentiment("Skicka vänligen kvittot, tydligen fattas det", "sv").label != "positive"

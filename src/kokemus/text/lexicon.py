@@ -13,6 +13,7 @@ from kokemus.text.patterns import PhrasePatterns
 
 MIN_STEM = 3
 MIN_COMPOUND_HEAD = 4
+NEGATING_PREFIXES = {"fi": ("epä",), "sv": ("miss", "o"), "en": ("un", "dis", "non")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +109,22 @@ def _lookup(lexicon: Lexicon, word: str) -> Entry | None:
                 return entry
     if found is not None:
         return found
+    negated = _negating_prefix(lexicon, forms[0])
+    if negated is not None:
+        return negated
     if lexicon.lang in ("fi", "sv"):
         return _compound_head(lexicon, forms[0])
+    return None
+
+
+def _negating_prefix(lexicon: Lexicon, word: str) -> Entry | None:
+    """ "epätyytyväinen", "missnöjd", "uncomfortable": the prefix denies the praise."""
+    for prefix in NEGATING_PREFIXES.get(lexicon.lang, ()):
+        rest = word.removeprefix(prefix).lstrip("-")
+        if rest != word and len(rest) >= MIN_COMPOUND_HEAD:
+            entry = _exact_or_prefix(lexicon, word_forms(rest, lexicon.lang))
+            if entry is not None and entry.score > 0:
+                return Entry(entry.negated, entry.score)
     return None
 
 
