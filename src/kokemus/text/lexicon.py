@@ -8,11 +8,15 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from kokemus.text.normalize import word_forms
+from kokemus.text.normalize import is_known_word, word_forms
 from kokemus.text.patterns import PhrasePatterns
 
 MIN_STEM = 3
 MIN_COMPOUND_HEAD = 4
+MIN_COMPOUND_MODIFIER = 3
+MIN_COMPOUND_STEM = 5
+MIN_COMPOUND_SCORE = 1.0
+_BOOSTING_MODIFIERS = frozenset("super huippu tosi hyper mega jätte kanon skit toppen sika".split())
 NEGATING_PREFIXES = {"fi": ("epä",), "sv": ("miss", "o"), "en": ("un", "dis", "non")}
 
 
@@ -148,25 +152,29 @@ def _longest_prefix(prefixes: dict[str, Entry], form: str) -> Entry | None:
 
 
 def _compound_head(lexicon: Lexicon, word: str) -> Entry | None:
-    """Finnish and Swedish compounds end in their head: "superhyvä", "jättedålig"."""
+    """Finnish and Swedish compounds end in their head: "superhyvä", "jättedålig".
+
+    Only clear cases count: a modifier the dictionary knows, both parts long enough
+    and a head with real sentiment, or "palauttaa" would read as "auttaa".
+    """
     for part in word.split("-")[1:]:
         found = _lookup(lexicon, part)
         if found is not None:
             return found
-    for start in range(2, len(word) - MIN_COMPOUND_HEAD + 1):
+    for start in range(MIN_COMPOUND_MODIFIER, len(word) - MIN_COMPOUND_HEAD + 1):
         head = word[start:]
-        if head in lexicon.exact and lexicon.exact[head].score != 0:
-            return lexicon.exact[head]
-        found = _longest_prefix_strict(lexicon.prefixes, head)
-        if found is not None:
-            return found
+        entry = lexicon.exact.get(head) or _longest_prefix_strict(lexicon.prefixes, head)
+        if entry is None or abs(entry.score) < MIN_COMPOUND_SCORE:
+            continue
+        modifier = word[:start]
+        if modifier in _BOOSTING_MODIFIERS or is_known_word(modifier, lexicon.lang):
+            return entry
     return None
 
 
 def _longest_prefix_strict(prefixes: dict[str, Entry], form: str) -> Entry | None:
-    # Inside a compound only long stems are trusted: short ones match by accident.
-    for length in range(len(form), 4, -1):
+    for length in range(len(form), MIN_COMPOUND_STEM - 1, -1):
         entry = prefixes.get(form[:length])
-        if entry is not None and entry.score != 0:
+        if entry is not None:
             return entry
     return None

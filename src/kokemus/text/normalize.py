@@ -173,3 +173,9 @@ def word_forms(word: str, lang: str) -> tuple[str, ...]:
 def _word_forms(word: str, lang: str) -> tuple[str, ...]:
     forms = [word, standard_form(word, lang), lemma(word, lang)]
     return tuple(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=200_000)
+def is_known_word(word: str, lang: str) -> bool:
+    """Whether the lemmatiser's dictionary knows the word (or a form of it)."""
+    return bool(word) and bool(simplemma.is_known(word, lang=lang))
