@@ -103,10 +103,11 @@ def load_lexicon(lang: str, path: Path) -> Lexicon:
 def _lookup(lexicon: Lexicon, word: str) -> Entry | None:
     forms = word_forms(word, lexicon.lang)
     found = _exact_or_prefix(lexicon, forms)
-    if found is not None and found.score != 0:
+    # An explicit neutral entry ("välttämättä 0") is final; a verb that only counts
+    # when negated ("soittaa") gives way to an ending that says more.
+    if found is not None and (found.score != 0 or found.negated == 0):
         return found
-    # "soittamatta" (without calling): the ending outweighs a verb that only counts
-    # when negated.
+    # "soittamatta" (without calling) is a complaint.
     for form in forms:
         for ending, entry in lexicon.suffixes.items():
             if form.endswith(ending) and len(form) > len(ending) + 2:
