@@ -98,3 +98,9 @@ def test_a_negating_prefix_turns_praise_around(text: str, lang: str) -> None:
 
 def test_polite_adverbs_are_not_praise() -> None:
     assert sentiment("Skicka vänligen kvittot, tydligen fattas det", "sv").label != "positive"
+
+
+def test_a_plain_question_asks_but_a_why_question_complains() -> None:
+    assert sentiment("Miten palautus toimii, jos pakkaus on avattu?", "fi").label == "neutral"
+    assert sentiment("Miksi kukaan ei vastaa?", "fi").label == "negative"
+    assert sentiment("Why is nobody answering the phone?", "en").label == "negative"

@@ -22,6 +22,7 @@ MIXED_MINIMUM = 1.5
 MIXED_BALANCE = 0.4
 SQUASH = 4.0
 CONTRAST_WEIGHT = 1.2
+QUESTION_WEIGHT = 0.3
 
 _NEGATORS = {
     "fi": frozenset(
@@ -57,6 +58,11 @@ _INTENSIFIERS = {
         **dict.fromkeys("quite pretty".split(), 1.2),
         **dict.fromkeys("slightly somewhat bit little".split(), 0.7),
     },
+}
+_WHY = {
+    "fi": frozenset("miksi miks miksei eikö".split()),
+    "sv": frozenset("varför".split()),
+    "en": frozenset("why".split()),
 }
 _CONTRAST = {
     "fi": frozenset("mutta mut kuitenkin silti toisaalta".split()),
@@ -156,11 +162,21 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
         clauses.append(Clause(extra, after_contrast=False, words=()))
     _imply_contrast(clauses)
     amplifier = 1.0 + 0.1 * min(text.count("!"), 3)
+    if _is_plain_question(text, lang):
+        amplifier *= QUESTION_WEIGHT
     return [
         Clause(c.score * amplifier, c.after_contrast, c.words)
         for c in clauses
         if c.words or c.score
     ]
+
+
+def _is_plain_question(text: str, lang: str) -> bool:
+    """A question asks more than it judges ("Toimiiko palautus näin?"), unless it asks
+    why, which in feedback is a complaint ("Miksi kukaan ei vastaa?")."""
+    if not text.rstrip().endswith("?"):
+        return False
+    return not any(token.lower in _WHY.get(lang, ()) for token in tokenize(text))
 
 
 def _imply_contrast(clauses: list[Clause]) -> None:
