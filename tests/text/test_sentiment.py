@@ -104,3 +104,8 @@ def test_a_plain_question_asks_but_a_why_question_complains() -> None:
     assert sentiment("Miten palautus toimii, jos pakkaus on avattu?", "fi").label == "neutral"
     assert sentiment("Miksi kukaan ei vastaa?", "fi").label == "negative"
     assert sentiment("Why is nobody answering the phone?", "en").label == "negative"
+
+
+def test_a_denied_light_verb_passes_the_denial_on() -> None:
+    assert sentiment("We never get any extra help.", "en").label == "negative"
+    assert sentiment("Emme saa koskaan apua.", "fi").label == "negative"

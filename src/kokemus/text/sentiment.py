@@ -239,7 +239,11 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             total += value
             previous = (index, entry, value)
             if negated and value:
-                negated_until, denial_pending = -1, False
+                denial_pending = False
+                # A verb that only matters when denied ("never get ... help") passes
+                # the denial on; a sentiment word takes it.
+                if entry.score != 0:
+                    negated_until = -1
         index += 1
     denial_unresolved |= denial_pending
     return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
