@@ -242,8 +242,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
                 denial_pending = False
                 # A verb that only matters when denied ("never get ... help") passes
                 # the denial on; a sentiment word takes it.
-                if entry.score != 0:
-                    negated_until = -1
+                negated_until = -1 if entry.score != 0 else index + NEGATION_WINDOW
         index += 1
     denial_unresolved |= denial_pending
     return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
