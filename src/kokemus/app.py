@@ -1,3 +1,5 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from kokemus.api import customers, events, journey, segment
 from kokemus.api.schemas import SegmentBatch, SegmentMessage
 from kokemus.config import Settings, get_settings
 from kokemus.errors import DomainError
+from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
 from kokemus.web import pages
 
@@ -34,13 +37,25 @@ def create_app_from_environment() -> FastAPI:
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    database = database or Database(settings.database_url)
+    group_writer = GroupWriter(database)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        group_writer.close()
+
     # API reference pages with their scripts served from here, not from a CDN.
     app = FastAPIOffline(
-        title="Kokemus", version=__version__, summary="Customer experience management"
+        title="Kokemus",
+        version=__version__,
+        summary="Customer experience management",
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.database = database or Database(settings.database_url)
+    app.state.database = database
     app.state.write_keys = segment.WriteKeys()
+    app.state.group_writer = group_writer
 
     for router in (segment.router, events.router, customers.router, journey.router, pages.router):
         app.include_router(router)

@@ -8,7 +8,7 @@ from kokemus.api.body import BadRequest, parse_json, read_body
 from kokemus.api.deps import AppDatabase, AppSettings, WriteToken
 from kokemus.api.schemas import IngestResult, error_responses
 from kokemus.errors import InvalidInput
-from kokemus.ingest.intake import store_batch
+from kokemus.ingest.intake import store_grouped
 from kokemus.ingest.messages import ParseOptions, Unparsable
 from kokemus.ingest.sources import source_ids_by_name
 from kokemus.store import Database
@@ -82,5 +82,5 @@ async def post_events(
         phone_region=settings.default_phone_region,
         max_message_bytes=settings.max_message_bytes,
     )
-    report = await run_in_threadpool(store_batch, database, items, options)
+    report = await run_in_threadpool(store_grouped, request.app.state.group_writer, items, options)
     return IngestResult.model_validate({"success": not report.rejected, **report.as_dict()})

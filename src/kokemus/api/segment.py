@@ -13,7 +13,7 @@ from kokemus.api.body import BadRequest, parse_json, read_body
 from kokemus.api.deps import AppDatabase, AppSettings
 from kokemus.api.schemas import IngestResult, SegmentBatch, SegmentMessage, error_responses
 from kokemus.errors import InvalidInput
-from kokemus.ingest.intake import store_batch
+from kokemus.ingest.intake import store_grouped
 from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.sources import source_for_write_key
 from kokemus.secrets import hash_secret
@@ -98,7 +98,7 @@ async def _receive(
     )
     # A message names no source here: the write key decides it.
     raws = [(index, _without_source(item)) for index, item in enumerate(items)]
-    report = await run_in_threadpool(store_batch, database, raws, options)
+    report = await run_in_threadpool(store_grouped, request.app.state.group_writer, raws, options)
     if forced_type is not None and report.rejected:
         # A single call's one message was refused: say so with the field, as a 4xx.
         raise InvalidInput(report.rejected[0].field or "body", report.rejected[0].error)

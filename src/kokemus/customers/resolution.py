@@ -17,14 +17,13 @@ from kokemus.customers.identity import IdentityKey
 from kokemus.customers.models import GLOBAL_SCOPE, Merge
 from kokemus.store import dialect
 
-LOOKUP_CHUNK = 500
-
 
 @dataclass(slots=True)
 class PlannedMerge:
     survivor_id: int
     merged_id: int
     reason: str
+    claim: int  # the position of the message that proved them one
 
 
 @dataclass(slots=True)
@@ -37,6 +36,8 @@ class Resolution:
     forward: dict[int, int] = field(default_factory=dict)
     # Per claim: its customer, or None where nobody needed to know (one known identity).
     customers: list[int | None] = field(default_factory=list)
+    # Per new customer: the position of the message that brought it.
+    created_by: list[int] = field(default_factory=list)
 
     def final_customer(self, customer_id: int) -> int:
         while customer_id in self.forward:
@@ -95,31 +96,26 @@ def _fetch_identity_ids(session: Session, keys: set[IdentityKey]) -> dict[Identi
         by_namespace.setdefault((kind, scope), []).append(value)
     found: dict[IdentityKey, int] = {}
     for (kind, scope), values in by_namespace.items():
-        for start in range(0, len(values), LOOKUP_CHUNK):
-            chunk = values[start : start + LOOKUP_CHUNK]
-            rows = dialect.select_matching(
-                session,
-                "identities",
-                "value, id",
-                "value",
-                chunk,
-                "kind = {p} AND scope = {p}",
-                (kind, scope),
-            )
-            for value, identity_id in rows:
-                found[(kind, scope, value)] = identity_id
+        rows = dialect.select_matching(
+            session,
+            "identities",
+            "value, id",
+            "value",
+            values,
+            "kind = {p} AND scope = {p}",
+            (kind, scope),
+        )
+        for value, identity_id in rows:
+            found[(kind, scope, value)] = identity_id
     return found
 
 
 def owners(session: Session, identity_ids: Iterable[int]) -> dict[int, int]:
     """The customer each identity belongs to now."""
-    wanted = list(set(identity_ids))
-    found: dict[int, int] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start : start + LOOKUP_CHUNK]
-        rows = dialect.select_matching(session, "identities", "id, customer_id", "id", chunk)
-        found.update((int(identity_id), int(customer)) for identity_id, customer in rows)
-    return found
+    rows = dialect.select_matching(
+        session, "identities", "id, customer_id", "id", list(set(identity_ids))
+    )
+    return {int(identity_id): int(customer) for identity_id, customer in rows}
 
 
 def blocked_pairs(session: Session, customer_ids: set[int]) -> set[frozenset[int]]:
@@ -157,7 +153,7 @@ def resolve(
         for key, identity_id in identity_ids.items()
         if identity_id in customer_of_identity
     }
-    for claim in claims:
+    for position, claim in enumerate(claims):
         keys = claim.keys
         if len(keys) == 1 and not claim.needs_customer and keys[0] in identity_ids:
             plan.customers.append(None)  # the common case: a known identity, nothing to decide
@@ -166,13 +162,16 @@ def resolve(
         if not current:
             customer = new_customer_id()
             plan.new_customer_ids.append(customer)
+            plan.created_by.append(position)
         else:
             # The first key is the sender's own id for this person: it decides the owner.
             primary = keys[0]
             customer = plan.final_customer(owner[primary]) if primary in owner else min(current)
             if len(current) > 1:
                 names = source_names()
-                customer = _merge_all(session, plan, current, customer, claim, owner, names)
+                customer = _merge_all(
+                    session, plan, current, customer, claim, position, owner, names
+                )
         for key in keys:
             if key not in owner and key not in identity_ids:
                 owner[key] = customer
@@ -187,6 +186,7 @@ def _merge_all(
     customers: set[int],
     preferred: int,
     claim: Claim,
+    position: int,
     owner: dict[IdentityKey, int],
     source_names: Mapping[int, str],
 ) -> int:
@@ -209,7 +209,7 @@ def _merge_all(
             f"carried {evidence(merged)} of customer {merged} "
             f"together with {evidence(survivor)} of customer {survivor}"
         )
-        plan.merges.append(PlannedMerge(survivor, merged, reason))
+        plan.merges.append(PlannedMerge(survivor, merged, reason, position))
         plan.forward[merged] = survivor
     return survivor
 

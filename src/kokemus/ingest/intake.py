@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kokemus.customers.resolution import IdentityCache
+from kokemus.ingest.group_writer import GroupWriter
 from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.service import IngestReport, parse_all, store_messages
 from kokemus.store import Database
@@ -21,6 +22,14 @@ def store_batch(
     if cache is not None:
         cache.remember(report.new_identities)
     return report
+
+
+def store_grouped(
+    writer: GroupWriter, raws: Iterable[tuple[int, Any]], options: ParseOptions
+) -> IngestReport:
+    """Parse here, then store together with other callers' batches (see group_writer)."""
+    messages, rejected = parse_all(raws, options)
+    return writer.store(messages, rejected, options.received_at)
 
 
 def store_all(

@@ -91,10 +91,24 @@ def store_messages(
     cache: IdentityCache | None = None,
 ) -> IngestReport:
     """Store parsed messages: resolve their customers, then write everything in bulk."""
+    reports, created = store_batches(session, [(messages, rejected)], received_at, cache)
+    reports[0].new_identities = created
+    return reports[0]
+
+
+def store_batches(
+    session: Session,
+    batches: Sequence[tuple[Sequence[Message], list[Rejection]]],
+    received_at: datetime,
+    cache: IdentityCache | None = None,
+) -> tuple[list[IngestReport], dict[IdentityKey, int]]:
+    """Store several callers' batches in one go; a report for each, and the new identities."""
     dialect.take_write_lock(session)
-    report = IngestReport(rejected=rejected)
+    reports = [IngestReport(rejected=list(rejected)) for _, rejected in batches]
+    messages = [message for batch, _ in batches for message in batch]
     if not messages:
-        return report
+        return reports, {}
+    batch_of = [number for number, (batch, _) in enumerate(batches) for _ in batch]
     candidates = [key for message in messages for key in message.keys] + [
         key for message in messages if message.previous_id for key in _previous_keys(message)
     ]
@@ -117,12 +131,18 @@ def store_messages(
 
     all_ids = {**identity_ids, **created}
     touchpoints = touchpoint_by_event(session)
-    report.accepted = _write_events(session, messages, all_ids, touchpoints, received_at)
-    report.duplicates = len(messages) - report.accepted
-    report.customers_created = len(plan.new_customer_ids)
-    report.merges = len(plan.merges)
-    report.new_identities = created
-    return report
+    stored = _write_events(session, messages, all_ids, touchpoints, received_at)
+    for position, went_in in enumerate(stored):
+        report = reports[batch_of[position]]
+        if went_in:
+            report.accepted += 1
+        else:
+            report.duplicates += 1
+    for position in plan.created_by:
+        reports[batch_of[position]].customers_created += 1
+    for merge in plan.merges:
+        reports[batch_of[merge.claim]].merges += 1
+    return reports, created
 
 
 def _previous_keys(message: Message) -> tuple[IdentityKey, IdentityKey]:
@@ -137,6 +157,8 @@ def _previous_keys(message: Message) -> tuple[IdentityKey, IdentityKey]:
 def _link_previous(message: Message, known: Mapping[IdentityKey, int]) -> None:
     """An alias's previous id is the earlier user id, or else an anonymous id."""
     as_user, as_anonymous = _previous_keys(message)
+    if as_user in message.keys or as_anonymous in message.keys:
+        return  # linked already: a group that failed is stored again batch by batch
     previous = as_user if as_user in known or as_anonymous not in known else as_anonymous
     message.keys = (*message.keys, previous)
 
@@ -231,7 +253,8 @@ def _write_events(
     identity_ids: dict[IdentityKey, int],
     touchpoints: dict[str, int],
     received_at: datetime,
-) -> int:
+) -> list[bool]:
+    """Whether each message went in (False: it was stored before)."""
     as_time = dialect.utc_text_converter(session)
     received = dialect.timestamp(session, received_at)
     rows = [

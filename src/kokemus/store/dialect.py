@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 Row = Sequence[Any]
 
+SQLITE_CHUNK = 500  # values per IN list: well under SQLite's parameter limit
+
 
 def name(session: Session) -> str:
     return session.get_bind().dialect.name
@@ -102,45 +104,63 @@ def bulk_insert_new(
     columns: Sequence[str],
     rows: Sequence[Row],
     key: tuple[str, str],
-) -> int:
-    """Insert rows whose (key[0], key[1]) pair is not stored yet; returns how many went in.
+) -> list[bool]:
+    """Insert the rows whose (key[0], key[1]) pair is not stored yet, each pair once.
 
-    The caller holds the write lock, so nothing can slip in between the check and the
-    insert. On PostgreSQL that lets the rows go straight in with COPY, which cannot skip
-    conflicts itself; SQLite's INSERT OR IGNORE does the same in one statement.
+    Returns, per row, whether it went in. The caller holds the write lock, so nothing can
+    slip in between the check and the insert; that also lets PostgreSQL take the rows
+    with COPY, which cannot skip conflicts itself.
     """
-    if not rows:
-        return 0
-    driver = _driver_connection(session)
-    if name(session) == "sqlite":
-        marks = ", ".join("?" * len(columns))
-        before = driver.total_changes
-        driver.executemany(
-            f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
-        )
-        changed: int = driver.total_changes - before
-        return changed
     first, second = columns.index(key[0]), columns.index(key[1])
-    fresh: dict[tuple[Any, Any], Row] = {}
-    for row in rows:
-        fresh.setdefault((row[first], row[second]), row)
+    if name(session) == "sqlite":
+        return _insert_or_ignore(session, table, columns, rows, (first, second), key)
+    fresh: dict[tuple[Any, Any], int] = {}
+    for position, row in enumerate(rows):
+        fresh.setdefault((row[first], row[second]), position)
     by_first: dict[Any, list[Any]] = {}
     for first_value, second_value in fresh:
         by_first.setdefault(first_value, []).append(second_value)
     for first_value, seconds in by_first.items():
         stored = select_matching(
-            session,
-            table,
-            f"{table}.{key[1]}",
-            key[1],
-            seconds,
-            f"{key[0]} = {{p}}",
-            (first_value,),
+            session, table, key[1], key[1], seconds, f"{key[0]} = {{p}}", (first_value,)
         )
         for (second_value,) in stored:
             fresh.pop((first_value, second_value), None)
-    bulk_insert(session, table, columns, list(fresh.values()))
-    return len(fresh)
+    inserted = sorted(fresh.values())
+    bulk_insert(session, table, columns, [rows[position] for position in inserted])
+    flags = [False] * len(rows)
+    for position in inserted:
+        flags[position] = True
+    return flags
+
+
+def _insert_or_ignore(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    positions: tuple[int, int],
+    key: tuple[str, str],
+) -> list[bool]:
+    """SQLite skips conflicts itself; which rows it took is asked only when it skipped any."""
+    driver = _driver_connection(session)
+    highest = run(session, f"SELECT coalesce(max(id), 0) FROM {table}")[0][0]
+    before = driver.total_changes
+    marks = ", ".join("?" * len(columns))
+    driver.executemany(
+        f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+    )
+    if driver.total_changes - before == len(rows):
+        return [True] * len(rows)
+    taken = set(
+        run(session, f"SELECT {key[0]}, {key[1]} FROM {table} WHERE id > {{p}}", (highest,))
+    )
+    flags = []
+    for row in rows:
+        pair = (row[positions[0]], row[positions[1]])
+        flags.append(pair in taken)
+        taken.discard(pair)  # a pair repeated in the batch went in once, the first time
+    return flags
 
 
 def select_matching(
@@ -160,6 +180,14 @@ def select_matching(
     """
     if not values:
         return []
+    if name(session) == "sqlite" and len(values) > SQLITE_CHUNK:
+        return [
+            row
+            for start in range(0, len(values), SQLITE_CHUNK)
+            for row in select_matching(
+                session, table, columns, match, values[start : start + SQLITE_CHUNK], where, fixed
+            )
+        ]
     if name(session) == "postgresql":
         # One index probe per value, whatever the planner's statistics say: on a table that
         # is filling up they lag, and `= ANY(array)` or a plain join then scans every row.
