@@ -282,7 +282,7 @@ def _vectorizers() -> tuple[Any, Any]:
 
 
 def _features(texts: Sequence[str], langs: Sequence[str]) -> Any:
-    from scipy import sparse  # type: ignore[import-untyped]
+    from scipy import sparse
 
     chars, words = _vectorizers()
     tagged = [f"{lang} {text}" for text, lang in zip(texts, langs, strict=True)]
