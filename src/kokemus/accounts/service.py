@@ -4,8 +4,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kokemus.accounts.models import ApiToken
+from kokemus.credentials import hash_secret, new_secret
 from kokemus.errors import Conflict, DomainError, InvalidInput
-from kokemus.secrets import hash_secret, new_secret
 from kokemus.store.base import utcnow
 
 SCOPES = ("read", "write", "admin")

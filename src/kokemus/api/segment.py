@@ -12,11 +12,11 @@ from kokemus.accounts.service import Unauthorized
 from kokemus.api.body import BadRequest, parse_json, read_body
 from kokemus.api.deps import AppDatabase, AppSettings
 from kokemus.api.schemas import IngestResult, SegmentBatch, SegmentMessage, error_responses
+from kokemus.credentials import hash_secret
 from kokemus.errors import InvalidInput
 from kokemus.ingest.intake import store_grouped
 from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.sources import source_for_write_key
-from kokemus.secrets import hash_secret
 from kokemus.store import Database
 from kokemus.store.base import utcnow
 

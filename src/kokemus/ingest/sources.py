@@ -3,9 +3,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kokemus.credentials import hash_secret, new_secret
 from kokemus.errors import Conflict, InvalidInput
 from kokemus.ingest.models import SOURCE_KINDS, Source
-from kokemus.secrets import hash_secret, new_secret
 from kokemus.store.base import utcnow
 
 
