@@ -130,3 +130,17 @@ def test_out_of_range_timestamps_are_refused(database: Database) -> None:
         (2, "timestamp"),
     ]
     assert orjson.dumps(report.as_dict())
+
+
+def test_numbers_beyond_64_bits_are_refused(database: Database) -> None:
+    add_source(database, "web")
+    report = send(
+        database,
+        [
+            {"type": "track", "event": "X", "userId": "u", "properties": {"n": 10**30}},
+            {"type": "track", "event": "X", "userId": 10**30, "messageId": "ok"},
+        ],
+        source="web",
+    )
+    assert [(r.index, r.field) for r in report.rejected] == [(0, ""), (1, "")]
+    assert "64-bit" in report.rejected[0].error

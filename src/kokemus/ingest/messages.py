@@ -170,7 +170,10 @@ def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
         email = _contact(traits, context_traits, "email", normalise_email, None)
         phone = _contact(traits, context_traits, "phone", normalise_phone, options.phone_region)
 
-    encoded = orjson.dumps(raw)
+    try:
+        encoded = orjson.dumps(raw)
+    except orjson.JSONEncodeError as error:  # e.g. an integer beyond 64 bits from a CSV
+        raise Invalid("", f"cannot be stored as JSON: {error}") from None
     if len(encoded) > options.max_message_bytes:
         raise Invalid(
             "", f"message is {len(encoded)} bytes; the limit is {options.max_message_bytes}"
