@@ -4,6 +4,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -11,6 +12,11 @@ from sqlalchemy.engine import make_url
 from kokemus.config import Settings
 from kokemus.store import Database
 from kokemus.store.migrate import upgrade
+
+# In CI the generated examples are the same every run, so a run is repeatable; locally
+# they vary, and keep finding new cases.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 POSTGRES_URL = os.environ.get("KOKEMUS_TEST_DATABASE_URL")
 NO_POSTGRES = "KOKEMUS_TEST_DATABASE_URL is not set: no PostgreSQL server to test against"

@@ -12,7 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from kokemus import __version__
 from kokemus.api import customers, events, journey, segment
-from kokemus.api.schemas import SegmentBatch, SegmentMessage
+from kokemus.api.schemas import EventMessage, SegmentBatch, SegmentMessage
 from kokemus.config import Settings, get_settings
 from kokemus.errors import DomainError
 from kokemus.ingest.group_writer import GroupWriter
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             title=app.title, version=app.version, routes=app.routes, summary=app.summary
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (SegmentBatch, SegmentMessage):
+        for model in (SegmentBatch, SegmentMessage, EventMessage):
             document = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(document.pop("$defs", {}))
             components[model.__name__] = document

@@ -271,3 +271,13 @@ def test_api_reference_pages_load_nothing_from_elsewhere(client: TestClient) -> 
         for asset in ("swagger-ui-bundle.js", "swagger-ui.css") if page == "/docs" else ():
             assert asset in html
     assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_unknown_query_parameters_are_named(client: TestClient, database: Database) -> None:
+    reader = add_token(database, "reader", scope="read")
+    response = client.get(
+        "/api/v1/customers", params={"emial": "a@example.fi"}, headers=bearer(reader)
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "emial"
+    assert "email" in response.json()["message"]

@@ -139,3 +139,23 @@ def test_a_refused_single_call_is_a_4xx_naming_the_field(
     assert missing_event.status_code == 422
     assert missing_event.json()["field"] == "event"
     assert not_an_object.status_code == 400
+
+
+def test_fields_the_route_does_not_use_must_still_be_what_they_say(
+    client: TestClient, database: Database
+) -> None:
+    key = add_source(database, "web")
+
+    wrong_type = client.post(
+        "/v1/identify", json={"userId": "u", "type": "alias"}, headers=basic(key)
+    )
+    numeric_event = client.post(
+        "/v1/identify", json={"userId": "u", "event": 3}, headers=basic(key)
+    )
+    same_type = client.post(
+        "/v1/identify", json={"userId": "u", "type": "identify"}, headers=basic(key)
+    )
+
+    assert (wrong_type.status_code, wrong_type.json()["field"]) == (422, "type")
+    assert (numeric_event.status_code, numeric_event.json()["field"]) == (422, "event")
+    assert same_type.status_code == 200

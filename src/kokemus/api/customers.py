@@ -1,9 +1,9 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import RedirectResponse
 
-from kokemus.api.deps import AdminToken, AppSettings, DbSession, ReadToken
+from kokemus.api.deps import AdminToken, AppSettings, DbSession, ReadToken, known_query_only
 from kokemus.api.schemas import error_responses
 from kokemus.customers import service
 from kokemus.customers.models import Customer
@@ -12,6 +12,7 @@ router = APIRouter(
     prefix="/api/v1/customers",
     tags=["Customers"],
     responses=error_responses(401, 403, 404, 409, 422),
+    dependencies=[Depends(known_query_only)],
 )
 
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -2,12 +2,15 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from kokemus.accounts.models import ApiToken
 from kokemus.accounts.service import Unauthorized, authenticate
 from kokemus.config import Settings
+from kokemus.errors import InvalidInput
 from kokemus.store import Database
 
 bearer = HTTPBearer(auto_error=False, description="An API token from `kokemus tokens create`")
@@ -49,3 +52,27 @@ def _requires(scope: str):  # type: ignore[no-untyped-def]
 ReadToken = Annotated[ApiToken, Depends(_requires("read"))]
 WriteToken = Annotated[ApiToken, Depends(_requires("write"))]
 AdminToken = Annotated[ApiToken, Depends(_requires("admin"))]
+
+
+async def known_query_only(request: Request) -> None:
+    """Refuse query parameters the route does not take: a typo should not pass unnoticed."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    accepted = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - accepted)
+    if unknown:
+        raise InvalidInput(
+            unknown[0], f"unknown query parameter; this route takes {_listed(accepted)}"
+        )
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for inner in dependant.dependencies:
+        names |= _query_names(inner)
+    return names
+
+
+def _listed(names: set[str]) -> str:
+    return ", ".join(sorted(names)) if names else "none"

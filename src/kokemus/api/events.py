@@ -1,11 +1,11 @@
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from kokemus.api.body import BadRequest, parse_json, read_body
-from kokemus.api.deps import AppDatabase, AppSettings, WriteToken
+from kokemus.api.deps import AppDatabase, AppSettings, WriteToken, known_query_only
 from kokemus.api.schemas import IngestResult, error_responses
 from kokemus.errors import InvalidInput
 from kokemus.ingest.intake import store_grouped
@@ -15,7 +15,10 @@ from kokemus.store import Database
 from kokemus.store.base import utcnow
 
 router = APIRouter(
-    prefix="/api/v1", tags=["Events"], responses=error_responses(400, 401, 403, 413, 422)
+    prefix="/api/v1",
+    tags=["Events"],
+    responses=error_responses(400, 401, 403, 413, 422),
+    dependencies=[Depends(known_query_only)],
 )
 
 MAX_ITEMS = 10_000
@@ -28,7 +31,7 @@ BODY_DOC: dict[str, Any] = {
             "application/json": {
                 "schema": {
                     "type": "array",
-                    "items": {"$ref": "#/components/schemas/SegmentMessage"},
+                    "items": {"$ref": "#/components/schemas/EventMessage"},
                 }
             },
             "application/x-ndjson": {"schema": {"type": "string"}},

@@ -1,13 +1,16 @@
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from kokemus.api.deps import DbSession, ReadToken
+from kokemus.api.deps import DbSession, ReadToken, known_query_only
 from kokemus.api.schemas import error_responses
 from kokemus.journeys import service
 
 router = APIRouter(
-    prefix="/api/v1/journey", tags=["Journey"], responses=error_responses(401, 403, 422)
+    prefix="/api/v1/journey",
+    tags=["Journey"],
+    responses=error_responses(401, 403, 422),
+    dependencies=[Depends(known_query_only)],
 )
 
 

@@ -26,8 +26,13 @@ class SegmentMessage(BaseModel):
     messageId: str | int | None = Field(
         default=None, description="Unique per source; a message sent again is stored once."
     )
+
+
+class EventMessage(SegmentMessage):
+    """A message for /api/v1/events, where one call may carry several sources' events."""
+
     source: str | None = Field(
-        default=None, description="/api/v1/events only: the source's name, per message."
+        default=None, description="The source's name; the call's ?source= when absent."
     )
 
 

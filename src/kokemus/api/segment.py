@@ -5,13 +5,14 @@ import binascii
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from kokemus.accounts.service import Unauthorized
 from kokemus.api.body import BadRequest, parse_json, read_body
-from kokemus.api.deps import AppDatabase, AppSettings
+from kokemus.api.deps import AppDatabase, AppSettings, known_query_only
 from kokemus.api.schemas import IngestResult, SegmentBatch, SegmentMessage, error_responses
+from kokemus.config import Settings
 from kokemus.credentials import hash_secret
 from kokemus.errors import InvalidInput
 from kokemus.ingest.intake import store_grouped
@@ -21,21 +22,26 @@ from kokemus.store import Database
 from kokemus.store.base import utcnow
 
 router = APIRouter(
-    prefix="/v1", tags=["Segment-compatible intake"], responses=error_responses(400, 401, 413, 422)
+    prefix="/v1",
+    tags=["Segment-compatible intake"],
+    responses=error_responses(400, 401, 413, 422),
+    dependencies=[Depends(known_query_only)],
 )
 
 MAX_BATCH_ITEMS = 10_000
 
 
-def _write_key(authorization: str | None, body: Any) -> str:
-    if authorization and authorization.lower().startswith("basic "):
-        try:
-            decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            raise Unauthorized("malformed basic auth header") from None
-        key = decoded.split(":", 1)[0]
-        if key:
-            return key
+def _header_write_key(authorization: str | None) -> str | None:
+    if not authorization or not authorization.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthorized("malformed basic auth header") from None
+    return decoded.split(":", 1)[0] or None
+
+
+def _body_write_key(body: Any) -> str:
     if isinstance(body, dict) and isinstance(body.get("writeKey"), str):
         return str(body["writeKey"])
     raise Unauthorized("send the source's write key as the basic-auth user name")
@@ -51,12 +57,17 @@ class WriteKeys:
         self.ttl = ttl
         self._known: dict[str, tuple[int, float]] = {}
 
+    def remembered(self, key: str) -> int | None:
+        known = self._known.get(hash_secret(key))
+        return known[0] if known is not None and known[1] > time.monotonic() else None
+
     def source_id(self, database: Database, key: str) -> int:
+        """The key's source, from memory or else the store (a blocking call)."""
+        remembered = self.remembered(key)
+        if remembered is not None:
+            return remembered
         digest = hash_secret(key)
         now = time.monotonic()
-        known = self._known.get(digest)
-        if known is not None and known[1] > now:
-            return known[0]
         with database.transaction() as session:
             source = source_for_write_key(session, key)
         if source is None:
@@ -67,17 +78,27 @@ class WriteKeys:
         return source.id
 
 
+async def _source_id(request: Request, database: Database, key: str) -> int:
+    write_keys: WriteKeys = request.app.state.write_keys
+    remembered = write_keys.remembered(key)
+    if remembered is not None:
+        return remembered
+    return await run_in_threadpool(write_keys.source_id, database, key)
+
+
 async def _receive(
     request: Request,
     database: Database,
-    settings: Any,
+    settings: Settings,
     authorization: str | None,
     forced_type: str | None,
 ) -> IngestResult:
+    # Who is calling is settled before a large body is read, when the header says it.
+    header_key = _header_write_key(authorization)
+    source_id = await _source_id(request, database, header_key) if header_key else None
     body = parse_json(await read_body(request, settings.max_request_bytes))
-    write_keys: WriteKeys = request.app.state.write_keys
-    key = _write_key(authorization, body)
-    source_id = await run_in_threadpool(write_keys.source_id, database, key)
+    if source_id is None:
+        source_id = await _source_id(request, database, _body_write_key(body))
     if forced_type is None:
         items = body.get("batch") if isinstance(body, dict) else None
         if not isinstance(items, list):

@@ -136,7 +136,11 @@ def parse_message(raw: Any, index: int, options: ParseOptions) -> Message | Reje
 def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
     if not isinstance(raw, dict):
         raise Invalid("", "must be a JSON object")
-    kind = options.forced_type or raw.get("type")
+    kind = raw.get("type")
+    if options.forced_type is not None:
+        if kind is not None and kind != options.forced_type:
+            raise Invalid("type", f"must be {options.forced_type!r} here, or left out")
+        kind = options.forced_type
     if kind not in MESSAGE_TYPES:
         raise Invalid("type", f"must be one of {', '.join(MESSAGE_TYPES)}")
 
@@ -157,13 +161,14 @@ def _parse(raw: Any, index: int, options: ParseOptions) -> Message:
     context = _object(raw, "context")
     context_traits = _object(context, "traits", "context.traits") if context else None
 
+    # Both are checked whatever the type, since the contract says what they are.
+    event = _text(raw.get("event"), "event", required=kind == "track")
+    page = _text(raw.get("name"), "name")
     name: str | None = None
     if kind == "track":
-        name = _text(raw.get("event"), "event", required=True)
+        name = event
     elif kind in ("page", "screen"):
-        name = _text(raw.get("name"), "name") or _text(
-            (properties or {}).get("name"), "properties.name"
-        )
+        name = page or _text((properties or {}).get("name"), "properties.name")
 
     email = phone = None
     if traits or context_traits:
