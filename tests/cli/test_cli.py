@@ -281,3 +281,25 @@ def test_rotating_a_write_key_stops_the_old_one(database_url: str, database: Dat
         assert source_for_write_key(session, new) is None
     assert "(disabled)" in run(database_url, "sources", "list").output
     assert run(database_url, "sources", "rotate-key", "nope").exit_code == 1
+
+
+def test_a_revoked_token_no_longer_opens_the_api(database_url: str, database: Database) -> None:
+    from kokemus.accounts.service import Unauthorized, authenticate
+
+    token = run(database_url, "tokens", "create", "etl", "--scope", "admin").output.splitlines()[-1]
+    with database.transaction() as session:
+        assert authenticate(session, token, "read").name == "etl"
+
+    assert run(database_url, "tokens", "revoke", "etl").exit_code == 0
+
+    with pytest.raises(Unauthorized), database.transaction() as session:
+        authenticate(session, token, "read")
+    assert "etl\tadmin\trevoked" in run(database_url, "tokens", "list").output
+    assert run(database_url, "tokens", "revoke", "nobody").exit_code == 1
+
+
+def test_db_upgrade_and_current(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert "(empty) (needs `kokemus db upgrade`)" in run(url, "db", "current").output
+    assert run(url, "db", "upgrade").exit_code == 0
+    assert "(current)" in run(url, "db", "current").output
