@@ -73,19 +73,24 @@ class ByteCounter:
 
 
 def read_rows(
-    lines: ByteCounter,
+    lines: Iterable[bytes],
     file_format: str,
     mappings: list[FieldMapping],
     default_type: str | None = None,
+    first_line: int = 1,
 ) -> Iterator[Row]:
-    rows = _csv_rows(lines, mappings) if file_format == "csv" else jsonl_rows(lines, mappings)
+    """Rows of a JSONL or CSV file; `first_line` numbers a JSONL chunk cut from a file."""
+    if file_format == "csv":
+        rows = _csv_rows(lines, mappings)
+    else:
+        rows = _jsonl_rows(lines, mappings, first_line)
     for row in rows:
         if default_type and isinstance(row.message, dict):
             row.message.setdefault("type", default_type)
         yield row
 
 
-def jsonl_rows(
+def _jsonl_rows(
     lines: Iterable[bytes], mappings: list[FieldMapping], first: int = 1
 ) -> Iterator[Row]:
     loads = orjson.loads
@@ -105,7 +110,7 @@ def jsonl_rows(
         yield Row(number, message, "" if isinstance(message, dict) else _text(line))
 
 
-def _csv_rows(lines: ByteCounter, mappings: list[FieldMapping]) -> Iterator[Row]:
+def _csv_rows(lines: Iterable[bytes], mappings: list[FieldMapping]) -> Iterator[Row]:
     decoder = codecs.iterdecode(iter(lines), "utf-8-sig")
     reader = csv.reader(decoder)
     try:

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from kokemus.customers.resolution import IdentityCache
-from kokemus.ingest.files import ByteCounter, FieldMapping, Row, jsonl_rows, open_binary, read_rows
+from kokemus.ingest.files import ByteCounter, FieldMapping, Row, open_binary, read_rows
 from kokemus.ingest.messages import Message, ParseOptions, Rejection
 from kokemus.ingest.service import IngestReport, parse_all, store_messages
 from kokemus.store import Database
@@ -104,12 +104,8 @@ def _parse_chunk(
     job: tuple[ParseOptions, list[FieldMapping], str | None, int, list[bytes]],
 ) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
     options, mappings, default_type, first, chunk = job
-    rows = []
-    for row in jsonl_rows(chunk, mappings, first):
-        if default_type and isinstance(row.message, dict):
-            row.message.setdefault("type", default_type)
-        rows.append((row.number, row.message))
-    messages, rejected = parse_all(rows, options)
+    rows = read_rows(chunk, "jsonl", mappings, default_type, first)
+    messages, rejected = parse_all(((row.number, row.message) for row in rows), options)
     return [message.to_wire() for message in messages], rejected
 
 
