@@ -144,8 +144,10 @@ def _exact_or_prefix(lexicon: Lexicon, forms: tuple[str, ...]) -> Entry | None:
     return None
 
 
-def _longest_prefix(prefixes: dict[str, Entry], form: str) -> Entry | None:
-    for length in range(len(form), MIN_STEM - 1, -1):
+def _longest_prefix(
+    prefixes: dict[str, Entry], form: str, shortest: int = MIN_STEM
+) -> Entry | None:
+    for length in range(len(form), shortest - 1, -1):
         entry = prefixes.get(form[:length])
         if entry is not None:
             return entry
@@ -164,18 +166,12 @@ def _compound_head(lexicon: Lexicon, word: str) -> Entry | None:
             return found
     for start in range(MIN_COMPOUND_MODIFIER, len(word) - MIN_COMPOUND_HEAD + 1):
         head = word[start:]
-        entry = lexicon.exact.get(head) or _longest_prefix_strict(lexicon.prefixes, head)
+        entry = lexicon.exact.get(head) or _longest_prefix(
+            lexicon.prefixes, head, MIN_COMPOUND_STEM
+        )
         if entry is None or abs(entry.score) < MIN_COMPOUND_SCORE:
             continue
         modifier = word[:start]
         if modifier in _BOOSTING_MODIFIERS or is_known_word(modifier, lexicon.lang):
-            return entry
-    return None
-
-
-def _longest_prefix_strict(prefixes: dict[str, Entry], form: str) -> Entry | None:
-    for length in range(len(form), MIN_COMPOUND_STEM - 1, -1):
-        entry = prefixes.get(form[:length])
-        if entry is not None:
             return entry
     return None
