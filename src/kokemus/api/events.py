@@ -1,6 +1,5 @@
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -8,8 +7,9 @@ from kokemus.api.body import BadRequest, parse_json, read_body
 from kokemus.api.deps import AppDatabase, AppSettings, WriteToken, known_query_only
 from kokemus.api.schemas import IngestResult, error_responses
 from kokemus.errors import InvalidInput
+from kokemus.ingest.files import read_rows
 from kokemus.ingest.intake import store_grouped
-from kokemus.ingest.messages import ParseOptions, Unparsable
+from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.sources import source_ids_by_name
 from kokemus.store import Database
 from kokemus.store.base import utcnow
@@ -42,15 +42,9 @@ BODY_DOC: dict[str, Any] = {
 
 def _items(body: bytes, content_type: str) -> list[tuple[int, Any]]:
     if "ndjson" in content_type or "jsonlines" in content_type:
-        items: list[tuple[int, Any]] = []
-        for index, line in enumerate(body.splitlines()):
-            if not line.strip():
-                continue
-            try:
-                items.append((index, orjson.loads(line)))
-            except orjson.JSONDecodeError as error:
-                items.append((index, Unparsable(f"not valid JSON: {error}")))
-        return items
+        # Indexes count lines from 0, like a JSON array's items.
+        rows = read_rows(body.splitlines(), "jsonl", [], first_line=0)
+        return [(row.number, row.message) for row in rows]
     parsed = parse_json(body)
     if not isinstance(parsed, list):
         raise BadRequest("the body must be a JSON array of messages (or NDJSON)")
