@@ -54,8 +54,13 @@ def allocate_ids(session: Session, table: str, count: int) -> list[int]:
             (table, count),
         )
         return [row[0] for row in rows]
-    start = run(session, f"SELECT coalesce(max(id), 0) FROM {table}")[0][0]
+    start = highest_id(session, table)
     return list(range(start + 1, start + 1 + count))
+
+
+def highest_id(session: Session, table: str) -> int:
+    found: int = run(session, f"SELECT coalesce(max(id), 0) FROM {table}")[0][0]
+    return found
 
 
 def utc_text(value: datetime) -> str:
@@ -144,7 +149,7 @@ def _insert_or_ignore(
 ) -> list[bool]:
     """SQLite skips conflicts itself; which rows it took is asked only when it skipped any."""
     driver = _driver_connection(session)
-    highest = run(session, f"SELECT coalesce(max(id), 0) FROM {table}")[0][0]
+    highest = highest_id(session, table)
     before = driver.total_changes
     marks = ", ".join("?" * len(columns))
     driver.executemany(
