@@ -17,7 +17,7 @@ from kokemus.config import Settings, get_settings
 from kokemus.errors import DomainError
 from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
-from kokemus.web import pages
+from kokemus.web import pages, survey_pages
 
 ERROR_CODES = {
     400: "bad_request",
@@ -56,8 +56,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.write_keys = segment.WriteKeys()
     app.state.group_writer = group_writer
+    app.state.survey_rate_limit = survey_pages.RateLimit(settings.survey_rate_limit)
 
-    for router in (segment.router, events.router, customers.router, journey.router, pages.router):
+    routers = (
+        segment.router,
+        events.router,
+        customers.router,
+        journey.router,
+        pages.router,
+        survey_pages.router,
+    )
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")
 

@@ -23,6 +23,23 @@ class Settings(BaseSettings):
     )
     max_message_bytes: int = Field(default=32 * 1024, description="Largest single event.")
     languages: tuple[str, ...] = ("fi", "sv", "en")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address respondents reach the server at: survey links, QR codes, the widget.",
+    )
+    survey_rate_limit: str = Field(
+        default="30/10 minutes",
+        description="Answers one address may send to anonymous survey links (a `limits` rate).",
+    )
+    survey_frame_ancestors: str = Field(
+        default="*", description="Sites that may embed survey pages (the widget); CSP syntax."
+    )
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Kokemus <kokemus@localhost>"
 
 
 @lru_cache

@@ -4,18 +4,25 @@ from kokemus.accounts.models import ApiToken
 from kokemus.customers.models import Customer, Identity, Merge
 from kokemus.ingest.models import Event, Lock, Source
 from kokemus.journeys.models import JourneyVersion, Stage, Touchpoint, TouchpointEvent, Unit
+from kokemus.surveys.models import Answer, Invitation, Response, Survey, SurveyVersion, Trigger
 
 __all__ = [
+    "Answer",
     "ApiToken",
     "Customer",
     "Event",
     "Identity",
+    "Invitation",
     "JourneyVersion",
     "Lock",
     "Merge",
+    "Response",
     "Source",
     "Stage",
+    "Survey",
+    "SurveyVersion",
     "Touchpoint",
     "TouchpointEvent",
+    "Trigger",
     "Unit",
 ]
