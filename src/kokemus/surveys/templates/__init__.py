@@ -1,0 +1,1 @@
+"""The survey templates shipped with Kokemus, one YAML file each; read through catalog."""
