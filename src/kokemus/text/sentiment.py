@@ -23,6 +23,7 @@ MIXED_BALANCE = 0.4
 SQUASH = 4.0
 CONTRAST_WEIGHT = 1.2
 QUESTION_WEIGHT = 0.3
+CONCESSION_WEIGHT = 0.5
 
 _NEGATORS = {
     "fi": frozenset(
@@ -30,13 +31,23 @@ _NEGATORS = {
     ),
     "sv": frozenset("inte ej aldrig ingen inget inga utan knappast varken icke".split()),
     "en": frozenset(
-        "not no never without hardly nobody nothing neither nor cannot cant dont doesnt "
-        "didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt shouldnt".split()
+        "not no never without hardly barely scarcely nobody nothing neither nor cannot cant "
+        "dont doesnt didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt "
+        "shouldnt".split()
     ),
 }
 # "jotta ei" denies only what is wished for: "ettei jää aikaa" is bad, but "ettei mene
 # väärään paikkaan" still worries about the wrong place.
 _PURPOSE_NEGATORS = {"fi": frozenset({"ettei", "jottei"})}
+# Words a denial reaches past without spending its window: "didn't seem to want to help".
+_PASS_THROUGH = {
+    "fi": frozenset("edes yhtään kyllä".split()),
+    "sv": frozenset("att ens vilja ville verkar verkade riktigt".split()),
+    "en": frozenset(
+        "to be been even seem seems seemed want wanted bother bothered try tried able "
+        "really actually".split()
+    ),
+}
 _INTENSIFIERS = {
     "fi": {
         **dict.fromkeys("tosi todella erittäin aivan super supper täysin".split(), 1.5),
@@ -63,6 +74,45 @@ _WHY = {
     "fi": frozenset("miksi miks miksei eikö".split()),
     "sv": frozenset("varför".split()),
     "en": frozenset("why".split()),
+}
+_FI_CONCESSIVE = frozenset("vaikka vaikkei vaikken vaikket vaikkemme".split())
+_SV_PRONOUNS = frozenset("jag du han hon den det vi ni de man".split())
+_REQUESTS = {
+    "fi": (
+        "voisitteko",
+        "voitteko",
+        "voisiko",
+        "voiko",
+        "haluaisin",
+        "pyydän",
+        "pyytäisin",
+        "olkaa hyvä",
+        "ystävällisesti",
+    ),
+    "sv": (
+        "kan ni",
+        "kan du",
+        "skulle ni",
+        "skulle du",
+        "jag skulle vilja",
+        "jag vill gärna",
+        "vänligen",
+        "snälla",
+        "skicka gärna",
+        "ring gärna",
+    ),
+    "en": (
+        "please",
+        "could you",
+        "can you",
+        "would you",
+        "could i",
+        "can i",
+        "i'd like",
+        "i would like",
+        "i'd like to",
+        "kindly",
+    ),
 }
 _CONTRAST = {
     "fi": frozenset("mutta mut kuitenkin silti toisaalta".split()),
@@ -139,36 +189,93 @@ def label_for_score(score: float) -> Label:
 
 
 def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
-    """Net score of each clause; a contrast word starts a new, weightier clause."""
+    """Net score of each clause; a contrast word starts a new, weightier clause and a
+    concession ("even though", "trots att", "vaikka") one that counts for less."""
     contrast = _CONTRAST.get(lang, frozenset())
     clauses: list[Clause] = []
+    conceded: list[bool] = []
     current: list[Token] = []
-    after_contrast = False
+    after_contrast = in_concession = False
     previous_end = 0
-    for token in tokenize(text):
+    tokens = tokenize(text)
+    skip = 0
+    for index, token in enumerate(tokens):
         gap = text[previous_end : token.start]
         previous_end = token.end
-        is_contrast = token.lower in contrast
-        if is_contrast or (current and _CLAUSE_BREAK.search(gap)):
+        if skip:
+            skip -= 1
+            continue
+        concession = _concession_length(tokens, index, lang, gap) if index else 0
+        is_contrast = not concession and token.lower in contrast
+        if concession or is_contrast or (current and _CLAUSE_BREAK.search(gap)):
             clauses.append(_clause(current, lang, lexicon, after_contrast))
+            conceded.append(in_concession)
             current = []
-            after_contrast = is_contrast
-            if is_contrast:
+            after_contrast, in_concession = is_contrast, bool(concession)
+            if concession or is_contrast:
+                skip = max(concession - 1, 0)
                 continue
         current.append(token)
     clauses.append(_clause(current, lang, lexicon, after_contrast))
+    conceded.append(in_concession)
+    _weigh_concessions(clauses, conceded)
     extra = _emoji_score(text) + _rating_score(text)
     if extra:
         clauses.append(Clause(extra, after_contrast=False, words=()))
     _imply_contrast(clauses)
     amplifier = 1.0 + 0.1 * min(text.count("!"), 3)
-    if _is_plain_question(text, lang):
+    if _is_plain_question(text, lang) or _is_request(tokens, lang):
         amplifier *= QUESTION_WEIGHT
     return [
         Clause(c.score * amplifier, c.after_contrast, c.words)
         for c in clauses
         if c.words or c.score
     ]
+
+
+def _concession_length(tokens: list[Token], index: int, lang: str, gap: str) -> int:
+    """How many words at `index` open a concession (0 if none)."""
+    word = tokens[index].lower
+    following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
+    if lang == "en":
+        if word == "despite":
+            return 1
+        if word == "even" and following in ("though", "if"):
+            return 2
+        if word == "in" and following == "spite":
+            return 2
+    elif lang == "sv":
+        if word in ("trots", "fastän") or (word == "fast" and following in _SV_PRONOUNS):
+            return 1
+        if word == "även" and following == "om":
+            return 2
+    elif lang == "fi" and word in _FI_CONCESSIVE and "," in gap:
+        # Without a comma "vaikka" is "for example": "vaikka huomenna".
+        return 1
+    return 0
+
+
+def _weigh_concessions(clauses: list[Clause], conceded: list[bool]) -> None:
+    """What is conceded counts for less, and an expectation that was met but did not
+    help ("a reminder fee, even though I paid on time") is part of the complaint."""
+    for index in range(1, len(clauses)):
+        if not conceded[index]:
+            continue
+        clause, main = clauses[index], clauses[index - 1]
+        if clause.score > 0 and main.score <= 0:
+            score = IMPLIED_CONTRAST
+        else:
+            score = CONCESSION_WEIGHT * clause.score
+        clauses[index] = Clause(score, False, clause.words)
+
+
+def _is_request(tokens: list[Token], lang: str) -> bool:
+    """A polite request ("Please call me back", "Kan ni skicka...") asks more than it
+    judges, like a plain question."""
+    opening = " ".join(token.lower for token in tokens[:3])
+    return any(
+        opening == start or opening.startswith(start + " ") for start in _REQUESTS.get(lang, ())
+    )
 
 
 def _is_plain_question(text: str, lang: str) -> bool:
@@ -213,7 +320,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             negated_until, denial_pending = -1, False
         is_negator = _is_negator(word, negators, lang) or word in purpose
         if is_negator:
-            negated_until, denial_pending = index + NEGATION_WINDOW, True
+            negated_until, denial_pending = _window_end(words, index, lang), True
             keeps_complaints = word in purpose
             if lang in NEGATION_AFTER_VERB and previous is not None and previous[0] == index - 1:
                 # Swedish puts "inte" after the verb: "appen fungerar inte".
@@ -223,7 +330,10 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
         phrase = lexicon.phrase_at(words, index)
         if phrase is not None:
             phrase_entry, length = phrase
-            total += phrase_entry.score
+            # A phrase a denial reaches is denied ("not on time"); one that opens with
+            # the negator ("no problem") is its own meaning.
+            denied = not is_negator and index <= negated_until
+            total += phrase_entry.negated if denied else phrase_entry.score
             denial_pending = False
             # "eikä kukaan auta": the negation reaches past the phrase it opens.
             if not is_negator:
@@ -242,10 +352,21 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
                 denial_pending = False
                 # A verb that only matters when denied ("never get ... help") passes
                 # the denial on; a sentiment word takes it.
-                negated_until = -1 if entry.score != 0 else index + NEGATION_WINDOW
+                negated_until = -1 if entry.score != 0 else _window_end(words, index, lang)
         index += 1
     denial_unresolved |= denial_pending
     return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
+
+
+def _window_end(words: list[str], index: int, lang: str) -> int:
+    """The last word a negator at `index` reaches: NEGATION_WINDOW words that count."""
+    skip = _PASS_THROUGH.get(lang, frozenset())
+    counted = 0
+    end = index
+    while end + 1 < len(words) and counted < NEGATION_WINDOW:
+        end += 1
+        counted += words[end] not in skip
+    return index + NEGATION_WINDOW if end == index else max(end, index + NEGATION_WINDOW)
 
 
 def _is_negator(word: str, negators: frozenset[str], lang: str) -> bool:
