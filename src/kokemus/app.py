@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from kokemus import __version__
-from kokemus.api import customers, events, journey, segment
+from kokemus.api import customers, events, journey, segment, surveys
 from kokemus.api.schemas import EventMessage, SegmentBatch, SegmentMessage
 from kokemus.config import Settings, get_settings
 from kokemus.errors import DomainError
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         events.router,
         customers.router,
         journey.router,
+        surveys.router,
         pages.router,
         survey_pages.router,
     )

@@ -1,7 +1,18 @@
 import click
 
 from kokemus import __version__
-from kokemus.cli import customers, db, demo, importing, journey, serve, sources, text, tokens
+from kokemus.cli import (
+    customers,
+    db,
+    demo,
+    importing,
+    journey,
+    serve,
+    sources,
+    surveys,
+    text,
+    tokens,
+)
 from kokemus.cli.context import AppContext
 from kokemus.config import Settings
 
@@ -33,6 +44,7 @@ for command in (
     serve.serve,
     demo.demo,
     text.text_group,
+    surveys.group,
 ):
     cli.add_command(command)
 

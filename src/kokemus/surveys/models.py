@@ -100,6 +100,8 @@ class Response(Base):
     __table_args__ = (
         Index("ix_survey_responses_survey_time", "survey_id", "submitted_at"),
         Index("ix_survey_responses_fingerprint", "survey_id", "fingerprint"),
+        # Other channels may send a response again: their own id makes that harmless.
+        UniqueConstraint("survey_id", "external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +123,7 @@ class Response(Base):
     resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Hash of address, browser and answers: the same anonymous answers sent twice.
     fingerprint: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

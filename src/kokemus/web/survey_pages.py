@@ -482,7 +482,10 @@ def _translate(texts: Texts | None, language: str, definition: SurveyDefinition)
 
 
 def _language(request: Request, visit: Visit, asked: str | None) -> str:
-    invited = visit.invitation.language if visit.invitation is not None else None
+    # A resumed response keeps the language it was started in.
+    invited = visit.response.language if visit.response is not None else None
+    if visit.invitation is not None and invited is None:
+        invited = visit.invitation.language
     return choose_language(
         list(visit.definition.languages), asked, invited, request.headers.get("accept-language")
     )

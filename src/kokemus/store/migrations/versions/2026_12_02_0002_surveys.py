@@ -152,6 +152,7 @@ def upgrade() -> None:
         sa.Column("answers", JSON_DOC, nullable=False),
         sa.Column("resume_hash", sa.String(length=64), nullable=True),
         sa.Column("fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("external_id", sa.String(length=200), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
@@ -179,6 +180,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_responses")),
         sa.UniqueConstraint("invitation_id", name=op.f("uq_survey_responses_invitation_id")),
         sa.UniqueConstraint("resume_hash", name=op.f("uq_survey_responses_resume_hash")),
+        sa.UniqueConstraint(
+            "survey_id", "external_id", name=op.f("uq_survey_responses_survey_id_external_id")
+        ),
     )
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
         batch_op.create_index(
