@@ -109,3 +109,42 @@ def test_a_plain_question_asks_but_a_why_question_complains() -> None:
 def test_a_denied_light_verb_passes_the_denial_on() -> None:
     assert sentiment("We never get any extra help.", "en").label == "negative"
     assert sentiment("Emme saa koskaan apua.", "fi").label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I got a late payment fee even though I paid on time.", "en"),
+        ("Jag fick en påminnelseavgift fast jag betalade i tid.", "sv"),
+        ("Sain muistutusmaksun, vaikka maksoin ajallaan.", "fi"),
+    ],
+)
+def test_a_met_expectation_conceded_is_part_of_the_complaint(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"
+
+
+def test_what_is_conceded_counts_for_less() -> None:
+    conceded = sentiment("The food was great even though the service was slow.", "en")
+    assert conceded.label == "positive"
+    assert conceded.score > sentiment("The food was great, the service was slow.", "en").score
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Please leave the parcel with the neighbour if I'm not home.", "en"),
+        ("Vänligen skicka kvittot igen till min nya adress.", "sv"),
+        ("I'd like to cancel my subscription from next month.", "en"),
+    ],
+)
+def test_a_polite_request_asks_more_than_it_judges(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "neutral"
+
+
+def test_a_denial_reaches_past_light_words() -> None:
+    assert sentiment("The staff didn't seem to want to help.", "en").label == "negative"
+
+
+def test_a_denial_reaches_a_phrase_after_it() -> None:
+    assert sentiment("The delivery was on time.", "en").label == "positive"
+    assert sentiment("The delivery was not on time.", "en").label == "negative"
