@@ -1,5 +1,3 @@
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -33,12 +31,9 @@ questions:
 """
 
 
-@pytest.fixture
-def client(database_url: str, database: Database) -> Iterator[TestClient]:
+@pytest.fixture(autouse=True)
+def journey(database: Database) -> None:
     load_default_journey(database)
-    settings = Settings(database_url=database_url, survey_rate_limit="1000/minute")
-    with TestClient(create_app(settings, database)) as client:
-        yield client
 
 
 def page_of(database: Database) -> str:

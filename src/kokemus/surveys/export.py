@@ -45,8 +45,10 @@ def columns(definition: SurveyDefinition) -> list[str]:
 def rows(
     session: Session, survey: Survey, definition: SurveyDefinition
 ) -> Iterator[dict[str, Any]]:
-    touchpoints = dict(session.execute(select(Touchpoint.id, Touchpoint.key)).tuples())
-    units = dict(session.execute(select(Unit.id, Unit.key)).tuples())
+    touchpoints = {
+        row.id: row.key for row in session.execute(select(Touchpoint.id, Touchpoint.key))
+    }
+    units = {row.id: row.key for row in session.execute(select(Unit.id, Unit.key))}
     query = (
         select(Response)
         .where(Response.survey_id == survey.id, Response.complete)

@@ -145,6 +145,8 @@ def _customer(database: Database, ref: CustomerRef | None, region: str) -> int |
             return find_by_contact(session, email=ref.email, phone=ref.phone, region=region).id
         except NotFound:
             pass
+        except InvalidInput as error:
+            raise InvalidInput(f"customer.{error.field}", str(error).split(": ", 1)[1]) from None
         source_id = session.scalar(select(Source.id).where(Source.name == SURVEY_SOURCE))
     if source_id is None:
         with database.write_transaction() as session:

@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kokemus.errors import Conflict, NotFound
@@ -153,19 +153,14 @@ class SurveySummary:
     updated_at: datetime
 
 
+def _counts(session: Session, query: Select[int, int]) -> dict[int, int]:
+    grouped = query.group_by(query.selected_columns[0])
+    return {int(row[0]): int(row[1]) for row in session.execute(grouped)}
+
+
 def list_surveys(session: Session) -> list[SurveySummary]:
-    responses = dict(
-        session.execute(
-            select(Response.survey_id, func.count())
-            .where(Response.complete)
-            .group_by(Response.survey_id)
-        ).tuples()
-    )
-    invitations = dict(
-        session.execute(
-            select(Invitation.survey_id, func.count()).group_by(Invitation.survey_id)
-        ).tuples()
-    )
+    responses = _counts(session, select(Response.survey_id, func.count()).where(Response.complete))
+    invitations = _counts(session, select(Invitation.survey_id, func.count()))
     summaries = []
     for survey in session.scalars(select(Survey).order_by(Survey.id)):
         title = survey.definition.get("title", {})
