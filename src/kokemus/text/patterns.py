@@ -22,6 +22,8 @@ class WordPatterns:
     suffix: list[tuple[str, str]] = field(default_factory=list)
     infix: list[tuple[str, str]] = field(default_factory=list)
     any_word: set[str] = field(default_factory=set)
+    # Only the lengths some stem has are worth slicing a word to.
+    prefix_lengths: list[int] = field(default_factory=list)
 
     def add(self, pattern: str, key: str) -> None:
         if pattern == ANY_WORD:
@@ -34,6 +36,7 @@ class WordPatterns:
             if len(pattern) - 1 < MIN_PREFIX:
                 raise ValueError(f"pattern {pattern!r}: a stem needs {MIN_PREFIX} letters or more")
             self.prefix[pattern[:-1]].add(key)
+            self.prefix_lengths = sorted({*self.prefix_lengths, len(pattern) - 1})
         else:
             self.exact[pattern].add(key)
 
@@ -46,7 +49,9 @@ def _keys_for(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
     keys: set[str] = set(patterns.any_word)
     for form in word_forms(word, lang):
         keys.update(patterns.exact.get(form, ()))
-        for length in range(MIN_PREFIX, len(form) + 1):
+        for length in patterns.prefix_lengths:
+            if length > len(form):
+                break
             keys.update(patterns.prefix.get(form[:length], ()))
         for ending, key in patterns.suffix:
             if form.endswith(ending):
