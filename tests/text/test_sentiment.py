@@ -117,6 +117,8 @@ def test_a_denied_light_verb_passes_the_denial_on() -> None:
         ("I got a late payment fee even though I paid on time.", "en"),
         ("Jag fick en påminnelseavgift fast jag betalade i tid.", "sv"),
         ("Sain muistutusmaksun, vaikka maksoin ajallaan.", "fi"),
+        ("My parcel went to a pickup point even though I chose home delivery.", "en"),
+        ("Paketti vietiin noutopisteeseen, vaikka valitsin kotiinkuljetuksen.", "fi"),
     ],
 )
 def test_a_met_expectation_conceded_is_part_of_the_complaint(text: str, lang: str) -> None:

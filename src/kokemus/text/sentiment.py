@@ -262,7 +262,9 @@ def _weigh_concessions(clauses: list[Clause], conceded: list[bool]) -> None:
         if not conceded[index]:
             continue
         clause, main = clauses[index], clauses[index - 1]
-        if clause.score > 0 and main.score <= 0:
+        # "Sent to a pickup point even though I chose home delivery": a concession after
+        # a plain statement says something went against what was asked or expected.
+        if clause.score >= 0 and main.score <= 0:
             score = IMPLIED_CONTRAST
         else:
             score = CONCESSION_WEIGHT * clause.score
