@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from kokemus.text.analysis import Analyzer
 from kokemus.text.normalize import tokenize
 from kokemus.text.themes import TaxonomyError, default_taxonomy, find_themes, load_taxonomy
 
@@ -79,4 +80,21 @@ def test_malformed_taxonomy_names_the_theme(tmp_path: Path) -> None:
     path = tmp_path / "themes.yaml"
     path.write_text("themes:\n  sauna:\n    fi: sauna\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="sauna"):
+        load_taxonomy(path)
+
+
+def test_a_theme_yields_to_the_one_it_describes_in_a_sentence() -> None:
+    analyzer = Analyzer()
+    assert analyzer.analyze("The driver was very friendly.", "en").themes == ("courier",)
+    both = analyzer.analyze("The shop staff were friendly. The driver was late.", "en")
+    assert {"courier", "staff_friendliness"} <= set(both.themes)
+
+
+@pytest.mark.parametrize("yields", ["courier", "[nowhere]"])
+def test_malformed_yields_to_names_the_theme(tmp_path: Path, yields: str) -> None:
+    path = tmp_path / "themes.yaml"
+    path.write_text(
+        f"themes:\n  sauna:\n    yields_to: {yields}\n    fi: [sauna*]\n", encoding="utf-8"
+    )
+    with pytest.raises(TaxonomyError, match="sauna.*yields_to"):
         load_taxonomy(path)

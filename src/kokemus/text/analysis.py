@@ -24,7 +24,13 @@ from kokemus.text.sentiment import (
     clause_scores,
     combine,
 )
-from kokemus.text.themes import Taxonomy, default_taxonomy, load_taxonomy, theme_hits
+from kokemus.text.themes import (
+    Taxonomy,
+    default_taxonomy,
+    drop_yielding,
+    load_taxonomy,
+    theme_hits,
+)
 
 Evaluated = tuple[Clause, frozenset[str]]
 
@@ -164,6 +170,7 @@ class Analyzer:
             for _, themes_named in evaluated:
                 # A theme named in a clause with sentiment is likelier the point.
                 hits.update(dict.fromkeys(themes_named, EVALUATED_BONUS))
+            drop_yielding(hits, self.taxonomy)
             comment_hits.update(hits)
             start, end = offsets.start(sentence.start), offsets.end(sentence.end)
             sentences.append(

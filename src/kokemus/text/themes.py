@@ -29,6 +29,7 @@ class Taxonomy:
     phrases: dict[str, PhrasePatterns] = field(default_factory=dict)
     weak_words: dict[str, WordPatterns] = field(default_factory=dict)
     weak_phrases: dict[str, PhrasePatterns] = field(default_factory=dict)
+    yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def theme_ids(self) -> tuple[str, ...]:
@@ -57,13 +58,22 @@ def parse_taxonomy(document: Any) -> Taxonomy:
             raise TaxonomyError(f"taxonomy theme {theme!r}: expected a mapping")
         labels = spec.get("label", {})
         taxonomy.labels[str(theme)] = {str(k): str(v) for k, v in labels.items()}
+        yields = spec.get("yields_to", [])
+        if not isinstance(yields, list):
+            raise TaxonomyError(f"taxonomy theme {theme!r}, 'yields_to': expected a list")
+        if yields:
+            taxonomy.yields_to[str(theme)] = tuple(str(other) for other in yields)
         for lang, patterns in spec.items():
-            if lang == "label":
+            if lang in ("label", "yields_to"):
                 continue
             if not isinstance(patterns, list):
                 raise TaxonomyError(f"taxonomy theme {theme!r}, {lang!r}: expected a list")
             for pattern in patterns:
                 taxonomy.add(str(theme), str(lang), str(pattern).lower())
+    for theme, others in taxonomy.yields_to.items():
+        unknown = [other for other in others if other not in taxonomy.labels]
+        if unknown:
+            raise TaxonomyError(f"taxonomy theme {theme!r}, 'yields_to': no theme {unknown[0]!r}")
     return taxonomy
 
 
@@ -96,6 +106,13 @@ def theme_hits(
     if evaluative:
         found.update(_matches(words, lang, taxonomy.weak_words, taxonomy.weak_phrases))
     return found
+
+
+def drop_yielding(hits: Counter[str], taxonomy: Taxonomy) -> None:
+    """Within one sentence, remove themes that yield to another theme found there."""
+    for theme, others in taxonomy.yields_to.items():
+        if hits[theme] > 0 and any(hits[other] > 0 for other in others):
+            del hits[theme]
 
 
 def _matches(
