@@ -15,6 +15,7 @@ from datetime import datetime
 from kokemus.ingest.messages import Message, Rejection
 from kokemus.ingest.service import IngestReport, store_batches
 from kokemus.store import Database
+from kokemus.surveys.triggers import invite_for_new_events
 
 MAX_EVENTS_PER_TRANSACTION = 5000
 
@@ -97,5 +98,8 @@ class GroupWriter:
             for pending in group:
                 self._store([pending])
             return
+        # In a transaction of its own, after the events are committed; before the callers
+        # hear back, so an invitation exists once its event is acknowledged.
+        invite_for_new_events(self._database, reports[0].new_events)
         for pending, report in zip(group, reports, strict=True):
             pending.result.set_result(report)

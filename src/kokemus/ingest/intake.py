@@ -8,6 +8,7 @@ from kokemus.ingest.group_writer import GroupWriter
 from kokemus.ingest.messages import ParseOptions
 from kokemus.ingest.service import IngestReport, parse_all, store_messages
 from kokemus.store import Database
+from kokemus.surveys.triggers import invite_for_new_events
 
 
 def store_batch(
@@ -21,6 +22,7 @@ def store_batch(
         report = store_messages(session, messages, rejected, options.received_at, cache)
     if cache is not None:
         cache.remember(report.new_identities)
+    invite_for_new_events(database, report.new_events)
     return report
 
 

@@ -49,6 +49,9 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     customers_created: int = 0
     merges: int = 0
+    # Ids of the events the transaction stored (all of a group's callers' together): what
+    # survey triggers look at once it has committed.
+    new_events: range = field(default=range(0), repr=False)
     # Identities this batch created: remembered by an import's cache once committed.
     new_identities: dict[IdentityKey, int] = field(default_factory=dict, repr=False)
 
@@ -131,7 +134,13 @@ def store_batches(
 
     all_ids = {**identity_ids, **created}
     touchpoints = touchpoint_by_event(session)
+    # Under the write lock nobody else adds events, so the new ones are those above this id.
+    highest = dialect.highest_id(session, "events")
     stored = _write_events(session, messages, all_ids, touchpoints, received_at)
+    if any(stored):
+        new_events = range(highest + 1, dialect.highest_id(session, "events") + 1)
+        for report in reports:
+            report.new_events = new_events
     for position, went_in in enumerate(stored):
         report = reports[batch_of[position]]
         if went_in:

@@ -59,7 +59,8 @@ class Trigger(Base):
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     require_consent: Mapped[bool] = mapped_column(default=False)
-    remind_after_days: Mapped[int | None] = mapped_column(default=3)
+    # No Python default: an ORM insert would use it for None, and None means no reminder.
+    remind_after_days: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
