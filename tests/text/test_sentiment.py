@@ -150,3 +150,26 @@ def test_a_denial_reaches_past_light_words() -> None:
 def test_a_denial_reaches_a_phrase_after_it() -> None:
     assert sentiment("The delivery was on time.", "en").label == "positive"
     assert sentiment("The delivery was not on time.", "en").label == "negative"
+
+
+def test_without_an_act_complains_but_without_a_thing_does_not() -> None:
+    assert sentiment("Left the parcel without even ringing the bell.", "en").label == "negative"
+    assert sentiment("Budet gick utan att ringa på.", "sv").label == "negative"
+    assert sentiment("Walked in without an appointment.", "en").label == "neutral"
+
+
+def test_a_denial_does_not_reach_a_phrase_further_on() -> None:
+    assert sentiment("The line barely moved for half an hour.", "en").label == "negative"
+    assert sentiment("It did not arrive on time.", "en").label == "negative"
+
+
+def test_a_contrast_word_at_the_end_marks_the_clause_before_it() -> None:
+    assert sentiment("Lovely food, a bit steep for lunch though.", "en").label == "mixed"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Oh brilliant, the wrong size again.", "en"), ("Åh toppen, fel storlek igen.", "sv")],
+)
+def test_praise_that_opens_a_sarcasm_is_a_complaint(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"

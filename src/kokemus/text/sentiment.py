@@ -29,13 +29,15 @@ _NEGATORS = {
     "fi": frozenset(
         "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän eikö enkö".split()
     ),
-    "sv": frozenset("inte ej aldrig ingen inget inga utan knappast varken icke".split()),
+    "sv": frozenset("inte ej aldrig ingen inget inga ingenting utan knappast varken icke".split()),
     "en": frozenset(
         "not no never without hardly barely scarcely nobody nothing neither nor cannot cant "
         "dont doesnt didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt "
         "shouldnt".split()
     ),
 }
+# "Without an appointment" denies what follows but is no complaint by itself.
+_WITHOUT = frozenset({"without", "utan", "ilman"})
 # "jotta ei" denies only what is wished for: "ettei jää aikaa" is bad, but "ettei mene
 # väärään paikkaan" still worries about the wrong place.
 _PURPOSE_NEGATORS = {"fi": frozenset({"ettei", "jottei"})}
@@ -195,6 +197,7 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
     clauses: list[Clause] = []
     conceded: list[bool] = []
     current: list[Token] = []
+    last_tokens: list[Token] = []
     after_contrast = in_concession = False
     previous_end = 0
     tokens = tokenize(text)
@@ -210,14 +213,19 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
         if concession or is_contrast or (current and _CLAUSE_BREAK.search(gap)):
             clauses.append(_clause(current, lang, lexicon, after_contrast))
             conceded.append(in_concession)
-            current = []
+            last_tokens, current = current, []
             after_contrast, in_concession = is_contrast, bool(concession)
             if concession or is_contrast:
                 skip = max(concession - 1, 0)
                 continue
         current.append(token)
-    clauses.append(_clause(current, lang, lexicon, after_contrast))
-    conceded.append(in_concession)
+    if not current and after_contrast and clauses:
+        # A contrast word at the end ("Lovely food, a bit steep though.") marks the
+        # clause before it.
+        clauses[-1] = _clause(last_tokens, lang, lexicon, True)
+    else:
+        clauses.append(_clause(current, lang, lexicon, after_contrast))
+        conceded.append(in_concession)
     _weigh_concessions(clauses, conceded)
     extra = _emoji_score(text) + _rating_score(text)
     if extra:
@@ -314,6 +322,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
     previous: tuple[int, Entry, float] | None = None
     purpose = _PURPOSE_NEGATORS.get(lang, frozenset())
     keeps_complaints = False
+    denial_next = -1
     index = 0
     while index < len(words):
         word = words[index]
@@ -322,7 +331,9 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             negated_until, denial_pending = -1, False
         is_negator = _is_negator(word, negators, lang) or word in purpose
         if is_negator:
-            negated_until, denial_pending = _window_end(words, index, lang), True
+            negated_until = _window_end(words, index, lang)
+            denial_next = _next_counted(words, index, lang)
+            denial_pending = word not in _WITHOUT or _omits_an_act(words, index, lang)
             keeps_complaints = word in purpose
             if lang in NEGATION_AFTER_VERB and previous is not None and previous[0] == index - 1:
                 # Swedish puts "inte" after the verb: "appen fungerar inte".
@@ -332,9 +343,10 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
         phrase = lexicon.phrase_at(words, index)
         if phrase is not None:
             phrase_entry, length = phrase
-            # A phrase a denial reaches is denied ("not on time"); one that opens with
-            # the negator ("no problem") is its own meaning.
-            denied = not is_negator and index <= negated_until
+            # A phrase right after a denial is denied ("not on time", "didn't arrive on
+            # time"); one that opens with the negator ("no problem") is its own meaning,
+            # and one further on is not denied ("barely moved for half an hour").
+            denied = not is_negator and index == denial_next and index <= negated_until
             total += phrase_entry.negated if denied else phrase_entry.score
             denial_pending = False
             # "eikä kukaan auta": the negation reaches past the phrase it opens.
@@ -355,9 +367,30 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
                 # A verb that only matters when denied ("never get ... help") passes
                 # the denial on; a sentiment word takes it.
                 negated_until = -1 if entry.score != 0 else _window_end(words, index, lang)
+                denial_next = _next_counted(words, index, lang)
         index += 1
     denial_unresolved |= denial_pending
     return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
+
+
+def _next_counted(words: list[str], index: int, lang: str) -> int:
+    """The first word after `index` that a denial spends its window on."""
+    skip = _PASS_THROUGH.get(lang, frozenset())
+    following = index + 1
+    while following < len(words) and words[following] in skip:
+        following += 1
+    return following
+
+
+def _omits_an_act(words: list[str], index: int, lang: str) -> bool:
+    """ "Without ringing the bell", "utan att fråga": leaving out an act is a complaint,
+    where "without an appointment" is not."""
+    following = words[index + 1 : index + 3]
+    if lang == "en":
+        return any(word.endswith("ing") for word in following)
+    if lang == "sv":
+        return following[:1] == ["att"]
+    return False
 
 
 def _window_end(words: list[str], index: int, lang: str) -> int:
