@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test check clean
+.PHONY: install browser run test check clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -20,7 +20,15 @@ install: .venv/.synced
 run: install
 	.venv/bin/kokemus serve --demo
 
-test: install
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$sudo apt-get install -y --no-install-recommends chromium \
+	  || { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; }; }
+
+test: install browser
 	.venv/bin/pytest $(PYTEST_ARGS)
 
 check: install
