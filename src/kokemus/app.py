@@ -17,6 +17,7 @@ from kokemus.config import Settings, get_settings
 from kokemus.errors import DomainError
 from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
+from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWriter
 from kokemus.web import pages, survey_pages
 
 ERROR_CODES = {
@@ -39,11 +40,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
     group_writer = GroupWriter(database)
+    response_writer = ResponseWriter(database)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         group_writer.close()
+        response_writer.close()
 
     # API reference pages with their scripts served from here, not from a CDN.
     app = FastAPIOffline(
@@ -57,6 +60,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.write_keys = segment.WriteKeys()
     app.state.group_writer = group_writer
     app.state.survey_rate_limit = survey_pages.RateLimit(settings.survey_rate_limit)
+    app.state.response_writer = response_writer
+    app.state.published_surveys = PublishedSurveys(database)
+    app.state.journey_places = JourneyPlaces(database)
 
     routers = (
         segment.router,

@@ -5,6 +5,7 @@ the next page is drawn straight from that post, so a multi-page survey also work
 the widget's frame, where the resume cookie may not be sent.
 """
 
+import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from kokemus.api.deps import AppDatabase
 from kokemus.credentials import hash_secret
@@ -38,6 +40,13 @@ from kokemus.surveys.service import (
     touchpoint_owner,
     unit_id,
     version_definition,
+)
+from kokemus.surveys.submit import (
+    JourneyPlaces,
+    LiveSurvey,
+    PublishedSurveys,
+    ResponseWriter,
+    prepare,
 )
 from kokemus.web.survey_texts import LANGUAGE_NAMES, UI, choose_language
 
@@ -104,9 +113,68 @@ async def anonymous_answer(public_id: str, request: Request, database: AppDataba
         return _message(request, form.get("lang", "fi"), "too_many", 429)
     if form.get("website"):  # the honeypot: a person never fills it in
         return RedirectResponse(f"/s/{public_id}/thanks", status_code=303)
-    return _answer(
-        database, request, form, lambda session: _anonymous_visit(session, public_id, request, form)
+    answered = await _answer_at_once(request, public_id, form)
+    if answered is not None:
+        return answered
+    return await run_in_threadpool(
+        _answer,
+        database,
+        request,
+        form,
+        lambda session: _anonymous_visit(session, public_id, request, form),
     )
+
+
+async def _answer_at_once(
+    request: Request, public_id: str, form: dict[str, Any]
+) -> Response | None:
+    """A complete answer in one post, stored in a group; None sends it the ORM way."""
+    if form.get("r") or form.get("nav") == "back" or form.get("p", "0") != "0":
+        return None
+    if request.cookies.get(f"kokemus_resume_{public_id[:32]}"):
+        return None
+    surveys: PublishedSurveys = request.app.state.published_surveys
+    live = surveys.cached(public_id)
+    if live is False:
+        live = await run_in_threadpool(surveys.load, public_id)
+    if not isinstance(live, LiveSurvey) or live.status != "published" or live.definition is None:
+        return None
+    journey: JourneyPlaces = request.app.state.journey_places
+    places = journey.cached()
+    if places is None:
+        places = await run_in_threadpool(journey.load)
+    definition = live.definition
+    first = pages(definition)[0]
+    try:
+        answers = read_page(definition, first, {q.key: _raw(q, form) for q in first}, {})
+    except InvalidInput:
+        return None
+    if missing_required(definition, answers) is not None:
+        return None
+    if _shown_pages(definition, answers, after=0):
+        return None
+    language = choose_language(
+        list(definition.languages), form.get("lang"), None, request.headers.get("accept-language")
+    )
+    touchpoint = places.touchpoints.get(form.get("tp") or "") or live.touchpoint_id
+    agent = request.headers.get("user-agent", "")[:300]
+    prepared = prepare(
+        live,
+        places,
+        answers,
+        channel=form["via"] if form.get("via") in ANONYMOUS_CHANNELS else "link",
+        language=language,
+        touchpoint_id=touchpoint,
+        unit_id=places.units.get(form.get("unit") or "") or places.owners.get(touchpoint or 0),
+        fingerprint=responses.fingerprint(live.id, _address(request), agent, answers),
+    )
+    writer: ResponseWriter = request.app.state.response_writer
+    outcome = await asyncio.wrap_future(writer.submit(prepared))
+    if outcome == "closed":
+        return _message(request, language, "closed", 410)
+    embed = {"embed": "1"} if form.get("embed") == "1" else {}
+    thanks = f"/s/{live.public_id}/thanks?{urlencode({'lang': language, **embed})}"
+    return RedirectResponse(thanks, status_code=303)
 
 
 @router.get("/s/{public_id}/thanks", response_class=HTMLResponse)
@@ -182,8 +250,8 @@ async def invitation_answer(token: str, request: Request, database: AppDatabase)
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
-    return _answer(
-        database, request, form, lambda session: _invitation_visit(session, token, request)
+    return await run_in_threadpool(
+        _answer, database, request, form, lambda session: _invitation_visit(session, token, request)
     )
 
 

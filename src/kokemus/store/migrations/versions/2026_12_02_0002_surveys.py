@@ -20,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Writers of survey answers in groups take this row's lock (see store.dialect).
+    op.bulk_insert(sa.table("locks", sa.column("name", sa.String)), [{"name": "surveys"}])
     op.create_table(
         "surveys",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -224,6 +226,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM locks WHERE name = 'surveys'")
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_survey_answers_response_id"))
         batch_op.drop_index("ix_survey_answers_question")
