@@ -31,7 +31,8 @@ _NEGATORS = {
     ),
     "sv": frozenset("inte ej aldrig ingen inget inga ingenting utan knappast varken icke".split()),
     "en": frozenset(
-        "not no never without hardly barely scarcely nobody nothing neither nor cannot cant "
+        "not no never without hardly barely scarcely nobody nothing none neither nor cannot "
+        "cant "
         "dont doesnt didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt "
         "shouldnt".split()
     ),
@@ -272,8 +273,8 @@ def _weigh_concessions(clauses: list[Clause], conceded: list[bool]) -> None:
         clause, main = clauses[index], clauses[index - 1]
         # "Sent to a pickup point even though I chose home delivery": a concession after
         # a plain statement says something went against what was asked or expected.
-        if clause.score >= 0 and main.score <= 0:
-            score = IMPLIED_CONTRAST
+        if main.score <= 0:
+            score = min(IMPLIED_CONTRAST, CONCESSION_WEIGHT * clause.score)
         else:
             score = CONCESSION_WEIGHT * clause.score
         clauses[index] = Clause(score, False, clause.words)
