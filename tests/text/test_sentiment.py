@@ -173,3 +173,20 @@ def test_a_contrast_word_at_the_end_marks_the_clause_before_it() -> None:
 )
 def test_praise_that_opens_a_sarcasm_is_a_complaint(text: str, lang: str) -> None:
     assert sentiment(text, lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The broken lamp was replaced within a day, thank you!", "en"),
+        ("Rikkinäinen tuoli vaihdettiin uuteen, kiitos.", "fi"),
+        ("Felet åtgärdades direkt, tack!", "sv"),
+    ],
+)
+def test_a_problem_put_right_is_praise(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "positive"
+
+
+def test_a_problem_not_put_right_is_still_a_complaint() -> None:
+    assert sentiment("The problem has not been fixed.", "en").label == "negative"
+    assert sentiment("They fixed it but it broke again.", "en").label == "negative"

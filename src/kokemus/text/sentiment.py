@@ -24,6 +24,7 @@ SQUASH = 4.0
 CONTRAST_WEIGHT = 1.2
 QUESTION_WEIGHT = 0.3
 CONCESSION_WEIGHT = 0.5
+RESOLVED_SCORE = 1.0
 
 _NEGATORS = {
     "fi": frozenset(
@@ -72,6 +73,18 @@ _INTENSIFIERS = {
         **dict.fromkeys("quite pretty".split(), 1.2),
         **dict.fromkeys("slightly somewhat bit little".split(), 0.7),
     },
+}
+# A problem reported as put right ("the broken lamp was replaced") is no complaint.
+_RESOLVED = {
+    "fi": frozenset(
+        "korjattiin korjasi korjattu korjasivat ratkesi ratkaistiin ratkaisi ratkaistu "
+        "hoidettiin hoiti hoitivat hoidettu vaihdettiin hyvitettiin".split()
+    ),
+    "sv": frozenset(
+        "löst löstes löste fixade fixat ersatte ersattes lagade lagat åtgärdade åtgärdat "
+        "åtgärdades".split()
+    ),
+    "en": frozenset("fixed solved resolved sorted replaced repaired refunded".split()),
 }
 _WHY = {
     "fi": frozenset("miksi miks miksei eikö".split()),
@@ -324,6 +337,8 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
     purpose = _PURPOSE_NEGATORS.get(lang, frozenset())
     keeps_complaints = False
     denial_next = -1
+    put_right = _puts_right(words, lang, negators)
+    problem_put_right = False
     index = 0
     while index < len(words):
         word = words[index]
@@ -359,6 +374,8 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
         if entry is not None:
             negated = index <= negated_until and not (keeps_complaints and entry.score < 0)
             value = entry.negated if negated else entry.score
+            if put_right and value < 0 and not negated:
+                value, problem_put_right = 0.0, True
             if value and index > 0 and words[index - 1] in intensifiers:
                 value *= intensifiers[words[index - 1]]
             total += value
@@ -371,7 +388,19 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
                 denial_next = _next_counted(words, index, lang)
         index += 1
     denial_unresolved |= denial_pending
+    if problem_put_right:
+        total += RESOLVED_SCORE
     return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
+
+
+def _puts_right(words: list[str], lang: str, negators: frozenset[str]) -> bool:
+    """Whether the clause says a problem was put right, and not that it was not."""
+    resolved = _RESOLVED.get(lang, frozenset())
+    return any(
+        word in resolved
+        and not any(_is_negator(before, negators, lang) for before in words[max(0, i - 3) : i])
+        for i, word in enumerate(words)
+    )
 
 
 def _next_counted(words: list[str], index: int, lang: str) -> int:
