@@ -81,3 +81,18 @@ def test_decomposed_letters_are_understood_and_offsets_stay_in_the_original() ->
         "Tosi hyva\u0308 palvelu.",
         "Soita 040 123 4567.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("Onko teillä tätä kokoa 42? Kiitos!", "fi", "neutral"),
+        ("Can you send me the invoice again? Thanks in advance.", "en", "neutral"),
+        ("Why has nobody called me back? Thanks.", "en", "negative"),
+        ("Paketti tuli eilen. Kiitos!", "fi", "positive"),
+    ],
+)
+def test_thanks_that_close_a_question_or_complaint_are_manners(
+    text: str, lang: str, label: str
+) -> None:
+    assert analyze(text, lang).sentiment.label == label

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,8 +21,10 @@ from kokemus.text.sentiment import (
     Clause,
     Label,
     Sentiment,
+    asks,
     clause_scores,
     combine,
+    is_polite_closing,
 )
 from kokemus.text.themes import (
     Taxonomy,
@@ -159,9 +161,12 @@ class Analyzer:
         evaluated_by_sentence: list[list[Evaluated]] = []
         all_words: list[str] = []
         comment_hits: Counter[str] = Counter()
-        for sentence in split_sentences(text):
-            clauses = clause_scores(sentence.text, lang, lexicon)
-            all_clauses.extend(clauses)
+        split = split_sentences(text)
+        scored = [clause_scores(sentence.text, lang, lexicon) for sentence in split]
+        closings = _polite_closings([s.text for s in split], scored, lang)
+        for index, (sentence, clauses) in enumerate(zip(split, scored, strict=True)):
+            weight = 0.0 if index in closings else 1.0
+            all_clauses.extend(replace(clause, score=clause.score * weight) for clause in clauses)
             evaluated = self._evaluated(clauses, lang)
             evaluated_by_sentence.append(evaluated)
             words = [token.lower for token in tokenize(sentence.text)]
@@ -221,6 +226,18 @@ class Analyzer:
         if self.model is None:
             return ModelInfo(name=LEXICON_MODEL, version=_lexicon_version(self.taxonomy))
         return ModelInfo(name=self.model.name, version=self.model.version)
+
+
+def _polite_closings(sentences: list[str], scored: list[list[Clause]], lang: str) -> frozenset[int]:
+    """The thank-you sentences ("Kiitos!", "Thanks in advance.") of a comment that
+    otherwise asks or complains: manners, not praise."""
+    closings = frozenset(i for i, text in enumerate(sentences) if is_polite_closing(text, lang))
+    rest = [i for i in range(len(sentences)) if i not in closings]
+    if not closings or not rest:
+        return frozenset()
+    asking = all(asks(sentences[i], lang) for i in rest)
+    complaining = sum(clause.score for i in rest for clause in scored[i]) < 0
+    return closings if asking or complaining else frozenset()
 
 
 def _lexicon_version(taxonomy: Taxonomy) -> str:

@@ -86,6 +86,11 @@ _RESOLVED = {
     ),
     "en": frozenset("fixed solved resolved sorted replaced repaired refunded".split()),
 }
+_THANKS = {
+    "fi": frozenset("kiitos kiitoksia kiitti kiittäen etukäteen jo valmiiksi paljon".split()),
+    "sv": frozenset("tack på förhand i förväg så mycket tusen".split()),
+    "en": frozenset("thanks thank you in advance cheers many much".split()),
+}
 _WHY = {
     "fi": frozenset("miksi miks miksei eikö".split()),
     "sv": frozenset("varför".split()),
@@ -246,7 +251,7 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
         clauses.append(Clause(extra, after_contrast=False, words=()))
     _imply_contrast(clauses)
     amplifier = 1.0 + 0.1 * min(text.count("!"), 3)
-    if _is_plain_question(text, lang) or _is_request(tokens, lang):
+    if asks(text, lang):
         amplifier *= QUESTION_WEIGHT
     return [
         Clause(c.score * amplifier, c.after_contrast, c.words)
@@ -291,6 +296,17 @@ def _weigh_concessions(clauses: list[Clause], conceded: list[bool]) -> None:
         else:
             score = CONCESSION_WEIGHT * clause.score
         clauses[index] = Clause(score, False, clause.words)
+
+
+def asks(text: str, lang: str) -> bool:
+    """Whether a sentence asks (a plain question or a polite request) more than judges."""
+    return _is_plain_question(text, lang) or _is_request(tokenize(text), lang)
+
+
+def is_polite_closing(text: str, lang: str) -> bool:
+    """ "Kiitos!", "Thanks in advance": thanks that close a question are manners."""
+    words = [token.lower for token in tokenize(text)]
+    return bool(words) and all(word in _THANKS.get(lang, ()) for word in words)
 
 
 def _is_request(tokens: list[Token], lang: str) -> bool:
