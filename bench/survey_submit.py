@@ -227,9 +227,7 @@ def main() -> None:
 
     database = Database(f"sqlite:///{store}")
     with database.transaction() as session:
-        stored = session.scalar(
-            select(func.count()).select_from(Response).where(Response.complete)
-        )
+        stored = session.scalar(select(func.count()).select_from(Response).where(Response.complete))
         answers = session.scalar(select(func.count()).select_from(Answer))
     database.dispose()
     shutil.rmtree(workdir)

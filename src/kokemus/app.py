@@ -6,9 +6,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from kokemus import __version__
 from kokemus.api import customers, events, journey, segment, surveys
@@ -26,6 +29,7 @@ ERROR_CODES = {
     403: "forbidden",
     404: "not_found",
     409: "conflict",
+    405: "method_not_allowed",
     413: "payload_too_large",
     422: "invalid",
 }
@@ -34,6 +38,16 @@ ERROR_CODES = {
 def create_app_from_environment() -> FastAPI:
     """For servers that start the app themselves in each worker process."""
     return create_app(Settings())
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, APIRoute | Route) and route.methods:
+            match, _ = route.matches({**request.scope, "method": next(iter(route.methods))})
+            if match is Match.FULL:
+                methods |= route.methods
+    return sorted(methods)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -64,14 +78,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.published_surveys = PublishedSurveys(database)
     app.state.journey_places = JourneyPlaces(database)
 
+    # Routes are tried in order: the public survey pages, the busiest, come first.
     routers = (
+        survey_pages.router,
         segment.router,
         events.router,
         customers.router,
         journey.router,
         surveys.router,
         pages.router,
-        survey_pages.router,
     )
     for router in routers:
         app.include_router(router)
@@ -96,6 +111,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse(
             {"code": "invalid", "message": message, "problems": problems}, status_code=422
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette names only the first route on the path; a path can have several.
+            headers["Allow"] = ", ".join(allowed_methods(app, request))
+        body = {"code": ERROR_CODES.get(error.status_code, "error"), "message": str(error.detail)}
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

@@ -256,6 +256,19 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
         ("POST", "/api/v1/customers/merges/{merge_id}/undo"),
         ("GET", "/api/v1/journey"),
         ("GET", "/api/v1/journey/unmapped"),
+        ("GET", "/api/v1/surveys"),
+        ("POST", "/api/v1/surveys"),
+        ("GET", "/api/v1/surveys/templates"),
+        ("POST", "/api/v1/surveys/templates/{name}"),
+        ("GET", "/api/v1/surveys/{ref}"),
+        ("PUT", "/api/v1/surveys/{ref}"),
+        ("POST", "/api/v1/surveys/{ref}/publish"),
+        ("POST", "/api/v1/surveys/{ref}/close"),
+        ("GET", "/api/v1/surveys/{ref}/responses"),
+        ("POST", "/api/v1/surveys/{ref}/responses"),
+        ("GET", "/api/v1/surveys/{ref}/export"),
+        ("GET", "/api/v1/surveys/{ref}/qr"),
+        ("GET", "/api/v1/surveys/{ref}/widget"),
     }
     batch_body = schema["paths"]["/v1/batch"]["post"]["requestBody"]
     assert batch_body["content"]["application/json"]["schema"]["$ref"].endswith("SegmentBatch")

@@ -28,7 +28,7 @@ from kokemus.surveys.responses import response_document
 router = APIRouter(
     prefix="/api/v1/surveys",
     tags=["Surveys"],
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(400, 401, 403, 404, 409, 422),
     dependencies=[Depends(known_query_only)],
 )
 

@@ -100,7 +100,8 @@ class Response(Base):
     __tablename__ = "survey_responses"
     __table_args__ = (
         Index("ix_survey_responses_survey_time", "survey_id", "submitted_at"),
-        Index("ix_survey_responses_fingerprint", "survey_id", "fingerprint"),
+        # Fingerprints are hashes: the column alone finds one, whatever the survey.
+        Index("ix_survey_responses_fingerprint", "fingerprint"),
         # Other channels may send a response again: their own id makes that harmless.
         UniqueConstraint("survey_id", "external_id"),
     )

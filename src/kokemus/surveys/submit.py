@@ -274,19 +274,20 @@ def store_prepared(session: Session, group: list[PreparedResponse]) -> list[Outc
 def _recent_fingerprints(
     session: Session, group: list[PreparedResponse], since: datetime
 ) -> set[tuple[int, str]]:
-    by_survey: dict[int, list[str]] = {}
-    for prepared in group:
-        by_survey.setdefault(prepared.survey_id, []).append(prepared.fingerprint)
-    found: set[tuple[int, str]] = set()
-    for survey_id, prints in by_survey.items():
-        rows = dialect.select_matching(
+    prints = sorted({prepared.fingerprint for prepared in group})
+    if not prints:
+        return set()
+    # By the fingerprint index alone: the survey and the time are checked here, because
+    # with them in the query SQLite picks the (survey, time) index and reads a whole day.
+    rows = []
+    for start in range(0, len(prints), dialect.SQLITE_CHUNK):
+        chunk = prints[start : start + dialect.SQLITE_CHUNK]
+        marks = ", ".join("{p}" for _ in chunk)
+        rows += dialect.run(
             session,
-            "survey_responses",
-            "fingerprint",
-            "fingerprint",
-            sorted(set(prints)),
-            "survey_id = {p} AND submitted_at >= {p}",
-            (survey_id, dialect.timestamp(session, since)),
+            "SELECT survey_id, fingerprint, submitted_at FROM survey_responses "
+            f"WHERE fingerprint IN ({marks})",
+            chunk,
         )
-        found.update((survey_id, row[0]) for row in rows)
-    return found
+    cutoff = dialect.timestamp(session, since)
+    return {(row[0], row[1]) for row in rows if row[2] is not None and row[2] >= cutoff}

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from limits import parse as parse_rate
 from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -62,7 +62,8 @@ class RateLimit:
 
     def __init__(self, rate: str) -> None:
         self._rate = parse_rate(rate)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        # A sliding counter costs the same per hit however many hits the window holds.
+        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 
     def allow(self, address: str) -> bool:
         return self._limiter.hit(self._rate, "survey", address)
@@ -104,7 +105,8 @@ def anonymous_page(public_id: str, request: Request, database: AppDatabase) -> R
 
 
 @router.post("/s/{public_id}", response_class=HTMLResponse)
-async def anonymous_answer(public_id: str, request: Request, database: AppDatabase) -> Response:
+async def anonymous_answer(public_id: str, request: Request) -> Response:
+    # No dependencies: this is the hot path, and resolving them costs more than the work.
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
@@ -118,7 +120,7 @@ async def anonymous_answer(public_id: str, request: Request, database: AppDataba
         return answered
     return await run_in_threadpool(
         _answer,
-        database,
+        request.app.state.database,
         request,
         form,
         lambda session: _anonymous_visit(session, public_id, request, form),

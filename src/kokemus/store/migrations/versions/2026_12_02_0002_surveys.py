@@ -190,9 +190,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_survey_responses_customer_id"), ["customer_id"], unique=False
         )
-        batch_op.create_index(
-            "ix_survey_responses_fingerprint", ["survey_id", "fingerprint"], unique=False
-        )
+        batch_op.create_index("ix_survey_responses_fingerprint", ["fingerprint"], unique=False)
         batch_op.create_index(
             "ix_survey_responses_survey_time", ["survey_id", "submitted_at"], unique=False
         )
