@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +25,11 @@ class WordPatterns:
     any_word: set[str] = field(default_factory=set)
     # Only the lengths some stem has are worth slicing a word to.
     prefix_lengths: list[int] = field(default_factory=list)
+    # One regex finds whether any ending or part occurs before each is tried.
+    _screen: re.Pattern[str] | None = None
 
     def add(self, pattern: str, key: str) -> None:
+        self._screen = None
         if pattern == ANY_WORD:
             self.any_word.add(key)
         elif pattern.startswith("*") and pattern.endswith("*"):
@@ -43,16 +47,26 @@ class WordPatterns:
     def keys_for(self, word: str, lang: str) -> frozenset[str]:
         return _keys_for(self, word, lang)
 
+    def screen(self) -> re.Pattern[str]:
+        if self._screen is None:
+            parts = [re.escape(ending) + "$" for ending, _ in self.suffix]
+            parts += [re.escape(part) for part, _ in self.infix]
+            self._screen = re.compile("|".join(parts) or "(?!)")
+        return self._screen
+
 
 @lru_cache(maxsize=500_000)
 def _keys_for(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
     keys: set[str] = set(patterns.any_word)
+    screen = patterns.screen()
     for form in word_forms(word, lang):
         keys.update(patterns.exact.get(form, ()))
         for length in patterns.prefix_lengths:
             if length > len(form):
                 break
             keys.update(patterns.prefix.get(form[:length], ()))
+        if not screen.search(form):
+            continue
         for ending, key in patterns.suffix:
             if form.endswith(ending):
                 keys.add(key)

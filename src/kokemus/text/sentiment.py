@@ -251,7 +251,7 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
         clauses.append(Clause(extra, after_contrast=False, words=()))
     _imply_contrast(clauses)
     amplifier = 1.0 + 0.1 * min(text.count("!"), 3)
-    if asks(text, lang):
+    if asks(text, lang, tokens):
         amplifier *= QUESTION_WEIGHT
     return [
         Clause(c.score * amplifier, c.after_contrast, c.words)
@@ -298,9 +298,10 @@ def _weigh_concessions(clauses: list[Clause], conceded: list[bool]) -> None:
         clauses[index] = Clause(score, False, clause.words)
 
 
-def asks(text: str, lang: str) -> bool:
+def asks(text: str, lang: str, tokens: list[Token] | None = None) -> bool:
     """Whether a sentence asks (a plain question or a polite request) more than judges."""
-    return _is_plain_question(text, lang) or _is_request(tokenize(text), lang)
+    words = tokenize(text) if tokens is None else tokens
+    return _is_plain_question(text, words, lang) or _is_request(words, lang)
 
 
 def is_polite_closing(text: str, lang: str) -> bool:
@@ -318,12 +319,12 @@ def _is_request(tokens: list[Token], lang: str) -> bool:
     )
 
 
-def _is_plain_question(text: str, lang: str) -> bool:
+def _is_plain_question(text: str, tokens: list[Token], lang: str) -> bool:
     """A question asks more than it judges ("Toimiiko palautus näin?"), unless it asks
     why, which in feedback is a complaint ("Miksi kukaan ei vastaa?")."""
     if not text.rstrip().endswith("?"):
         return False
-    return not any(token.lower in _WHY.get(lang, ()) for token in tokenize(text))
+    return not any(token.lower in _WHY.get(lang, ()) for token in tokens)
 
 
 def _imply_contrast(clauses: list[Clause]) -> None:
