@@ -128,7 +128,7 @@ def test_a_two_page_survey_goes_forward_and_back_with_the_keyboard(
     choice = tab_to(page, "q.arrived-intact")
     assert choice["value"] == "intact"
     assert arrows(page, 1, "ArrowDown")["value"] == "damaged"
-    tab_to(page, SEND["en"])
+    tab_to(page, NEXT["en"])
     with page.expect_navigation():
         page.keyboard.press("Enter")
 

@@ -224,7 +224,7 @@ def test_a_required_question_left_empty_is_named_and_nothing_is_stored(
     assert summary.get_attribute("role") == "alert"
     assert summary.locator("h2").inner_text() == ERRORS_TITLE["en"]
     stars_text = said(site.definition.question("delivery-stars").text, "en")
-    link = summary.get_by_role("link", name=f"{stars_text}: {REQUIRED['en']}")
+    link = summary.get_by_role("link", name=f"{REQUIRED['en']} ({stars_text})")
     assert link.get_attribute("href") == "#q-delivery-stars"
     stars = page.locator("#q-delivery-stars")
     assert stars.get_attribute("aria-invalid") == "true"
@@ -253,7 +253,7 @@ def test_a_required_checklist_answered_in_part_is_refused(make_site: MakeSite, p
     answer(page, steps, dict.fromkeys(steps.option_keys()[:-1], True))
     assert submit(page).status == 422
     steps_text = said(steps.text, "sv")
-    assert page.locator("#errors li").all_inner_texts() == [f"{steps_text}: {REQUIRED['sv']}"]
+    assert page.locator("#errors li").all_inner_texts() == [f"{REQUIRED['sv']} ({steps_text})"]
     assert site.responses() == []
 
 

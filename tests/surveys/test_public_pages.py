@@ -108,7 +108,8 @@ def test_a_required_question_left_empty_is_named_and_nothing_is_completed(
     link = page_of(database)
     answer = client.post(link, data={"p": "0", "lang": "en", "q.expect": "3"})
     assert answer.status_code == 422
-    assert 'href="#q-stars">Stars: This question needs an answer.' in answer.text
+    named = 'href="#q-stars">This question needs an answer. <span class="which">(Stars)'
+    assert named in answer.text
     assert 'aria-invalid="true"' in answer.text
     # What was given is kept on the page drawn again.
     assert 'value="3" checked' in answer.text

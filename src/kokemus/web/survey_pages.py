@@ -444,6 +444,7 @@ def _render(
     if number not in shown:
         number = shown[0] if shown else 0
     questions = [q for q in all_pages[number] if is_shown(q, answers)]
+    plan = _page_plan(definition, answers, number)
     ui = UI[language]
 
     def t(texts: Texts | None) -> str:
@@ -473,9 +474,9 @@ def _render(
         "answers": answers,
         "errors": errors or {},
         "page_number": number,
-        "position": shown.index(number) + 1 if number in shown else 1,
-        "page_count": len(shown),
-        "last": number == shown[-1] if shown else True,
+        "position": plan.index(number) + 1,
+        "page_count": len(plan),
+        "last": number == plan[-1],
         "text_max": TEXT_MAX_CHARS,
     }
     answer = templates.TemplateResponse(
@@ -582,6 +583,22 @@ def _shown_pages(
         if any(is_shown(question, answers) for question in page):
             found.append(number)
     return found
+
+
+def _page_plan(definition: SurveyDefinition, answers: Answers, current: int) -> list[int]:
+    """The pages shown up to this one, and those after it that its answers may still open."""
+    grouped = pages(definition)
+    to_come = {question.key for page in grouped[current:] for question in page}
+    plan = []
+    for number, page in enumerate(grouped):
+        if number == current:
+            plan.append(number)
+        elif any(is_shown(question, answers) for question in page) or (
+            number > current
+            and any(q.show_if is not None and q.show_if.question in to_come for q in page)
+        ):
+            plan.append(number)
+    return plan
 
 
 def _page_to_show(definition: SurveyDefinition, answers: Answers, asked: str | None) -> int:

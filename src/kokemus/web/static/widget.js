@@ -27,23 +27,29 @@
   dialog.className = "kokemus-widget";
   dialog.setAttribute("aria-label", button.textContent);
   dialog.style.cssText = "width:min(34rem,96vw);height:min(42rem,90vh);padding:0;border:0;" +
-    "border-radius:8px;box-shadow:0 4px 24px rgba(0,0,0,.35)";
+    "border-radius:8px;box-shadow:0 4px 24px rgba(0,0,0,.35);flex-direction:column";
   var close = document.createElement("button");
   close.type = "button";
   close.textContent = "×";
   close.setAttribute("aria-label", closeLabels[lang] || closeLabels.en);
-  close.style.cssText = "position:absolute;top:.25rem;right:.25rem;font:1.5rem system-ui;" +
-    "width:2.75rem;height:2.75rem;border:0;background:#fff;color:#1b1f24;cursor:pointer";
-  close.addEventListener("click", function () { dialog.close(); button.focus(); });
+  // The close button sits in a bar of its own, so it never covers the survey's text.
+  var bar = document.createElement("div");
+  bar.style.cssText = "display:flex;justify-content:flex-end;flex:none;border-bottom:1px solid #d5d9dd";
+  close.style.cssText = "font:1.5rem system-ui;width:2.75rem;height:2.75rem;border:0;" +
+    "background:#fff;color:#1b1f24;cursor:pointer";
+  dialog.addEventListener("close", function () { dialog.style.display = ""; button.focus(); });
+  close.addEventListener("click", function () { dialog.style.display = ""; dialog.close(); });
   var frame = document.createElement("iframe");
   frame.title = button.textContent;
-  frame.style.cssText = "width:100%;height:100%;border:0";
-  dialog.appendChild(close);
+  frame.style.cssText = "width:100%;flex:1;border:0";
+  bar.appendChild(close);
+  dialog.appendChild(bar);
   dialog.appendChild(frame);
 
   button.addEventListener("click", function () {
     if (!frame.src) { frame.src = address; }
     dialog.showModal();
+    dialog.style.display = "flex";
   });
   function mount() { document.body.appendChild(button); document.body.appendChild(dialog); }
   if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }

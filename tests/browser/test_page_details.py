@@ -1,8 +1,4 @@
-"""What the pages get wrong today, each as the test it should pass.
-
-They are strict expected failures: when a page is fixed its test passes, fails the run as
-XPASS, and the marker is taken off.
-"""
+"""Details of the pages that were once wrong: star fill, tap targets, counting pages."""
 
 from collections.abc import Callable
 
@@ -18,12 +14,6 @@ STAR_COLOURS = """key => [...document.querySelectorAll(`#q-${key} .choice`)]
   .map(node => getComputedStyle(node).color)"""
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="survey.css: `.stars .options:has(input:checked) .choice` (0,4,1) outranks "
-    "`.stars label:has(input:checked) ~ label .choice` (0,3,3), so every star is filled",
-)
 def test_the_stars_after_the_chosen_one_are_drawn_empty(
     template_site: Callable[[str], Site], page: Page
 ) -> None:
@@ -36,11 +26,6 @@ def test_the_stars_after_the_chosen_one_are_drawn_empty(
     assert colours[3:] == [colours[3]] * 2
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="nav.languages a: plain text links 23 px high, under the 44 px asked for touch",
-)
 def test_the_language_links_are_big_enough_to_tap(
     template_site: Callable[[str], Site], page: Page
 ) -> None:
@@ -52,12 +37,6 @@ def test_the_language_links_are_big_enough_to_tap(
         assert box >= TARGET_PX
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="page.html: `last` and `page_count` count only the pages shown by the answers "
-    "so far, so a first page whose answers open another page says Send and shows no progress",
-)
 # Their second page is shown only on some answers to the first.
 @pytest.mark.parametrize("template", ["post-delivery", "relational-nps"])
 def test_a_first_page_that_leads_on_says_next_and_counts_the_pages(
