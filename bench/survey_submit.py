@@ -191,7 +191,16 @@ def main() -> None:
 
     port = free_port()
     server = start(
-        [kokemus, "serve", "--no-migrate", "--port", str(port), "--workers", str(args.workers)],
+        [
+            kokemus,
+            "serve",
+            "--no-migrate",
+            "--no-scheduler",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
         port,
         env,
     )

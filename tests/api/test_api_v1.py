@@ -269,6 +269,9 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
         ("GET", "/api/v1/surveys/{ref}/export"),
         ("GET", "/api/v1/surveys/{ref}/qr"),
         ("GET", "/api/v1/surveys/{ref}/widget"),
+        ("GET", "/api/v1/surveys/{ref}/triggers"),
+        ("POST", "/api/v1/surveys/{ref}/triggers"),
+        ("POST", "/api/v1/surveys/{ref}/triggers/{trigger_id}/disable"),
     }
     batch_body = schema["paths"]["/v1/batch"]["post"]["requestBody"]
     assert batch_body["content"]["application/json"]["schema"]["$ref"].endswith("SegmentBatch")

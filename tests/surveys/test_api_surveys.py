@@ -207,3 +207,30 @@ def test_qr_codes_and_the_widget_snippet(client: TestClient, database: Database)
     script = client.get("/static/widget.js")
     assert script.status_code == 200
     assert "showModal" in script.text
+
+
+def test_triggers_through_the_api(client: TestClient, database: Database) -> None:
+    load_default_journey(database)
+    admin = add_token(database, "admin", scope="admin")
+    published_post_delivery(client, admin)
+    url = "/api/v1/surveys/post-delivery/triggers"
+    body = {"event_name": "Order Delivered", "delay_minutes": 120, "sample_percent": 50}
+    created = client.post(url, json=body, headers=bearer(admin))
+    assert created.status_code == 201
+    trigger = created.json()
+    assert trigger["quiet_hours"] == ["21:00", "08:00"]
+    assert trigger["fatigue_days"] == 30
+    both = {"event_name": "Order Delivered", "touchpoint": "home-delivery"}
+    refused = client.post(url, json=both, headers=bearer(admin))
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "event_name"
+    bad_quiet = client.post(
+        url,
+        json={"touchpoint": "home-delivery", "quiet_hours": ["25:00", "08:00"]},
+        headers=bearer(admin),
+    )
+    assert bad_quiet.json()["field"] == "quiet_hours"
+    disabled = client.post(f"{url}/{trigger['id']}/disable", headers=bearer(admin))
+    assert disabled.json()["active"] is False
+    assert [t["active"] for t in client.get(url, headers=bearer(admin)).json()] == [False]
+    assert client.post(f"{url}/999/disable", headers=bearer(admin)).status_code == 404

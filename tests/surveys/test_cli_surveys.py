@@ -123,3 +123,72 @@ def test_responses_export_as_csv(database_url: str, database: Database) -> None:
     run(database_url, "surveys", "publish", "relational-nps")
     exported = run(database_url, "surveys", "export", "relational-nps", "--format", "csv")
     assert exported.output.lstrip("\ufeff").startswith("response_id,submitted_at,")
+
+
+def test_triggers_from_the_cli(database_url: str, database: Database) -> None:
+    load_default_journey(database)
+    run(database_url, "surveys", "create", "--template", "post-delivery")
+    run(database_url, "surveys", "publish", "post-delivery")
+    added = run(
+        database_url,
+        "surveys",
+        "triggers",
+        "add",
+        "post-delivery",
+        "--event",
+        "Order Delivered",
+        "--delay",
+        "2h",
+        "--sample",
+        "25",
+        "--quiet-hours",
+        "22:00-07:30",
+    )
+    assert added.exit_code == 0
+    assert (
+        "event 'Order Delivered', after 120 min, 25% sampled, fatigue 30 d, quiet 22:00-07:30"
+        in added.output
+    )
+    listed = run(database_url, "surveys", "triggers", "list")
+    assert "\tactive\t" in listed.output
+    assert run(database_url, "surveys", "triggers", "disable", "1").exit_code == 0
+    assert "\tdisabled\t" in run(database_url, "surveys", "triggers", "list").output
+    bad = CliRunner().invoke(
+        cli,
+        [
+            "--database-url",
+            database_url,
+            "surveys",
+            "triggers",
+            "add",
+            "post-delivery",
+            "--event",
+            "X",
+            "--delay",
+            "soon",
+        ],
+    )
+    assert bad.exit_code == 2
+    assert "30m, 2h or 1d" in bad.output
+    workday = CliRunner().invoke(
+        cli,
+        ["--database-url", database_url, "surveys", "create", "--template", "five-star-workday"],
+    )
+    assert workday.exit_code == 0
+    refused = CliRunner().invoke(
+        cli,
+        [
+            "--database-url",
+            database_url,
+            "surveys",
+            "triggers",
+            "add",
+            "five-star-workday",
+            "--event",
+            "X",
+        ],
+    )
+    assert refused.exit_code == 1
+    assert "not sent on customer events" in refused.output
+    sent = run(database_url, "surveys", "triggers", "send-due")
+    assert sent.output.startswith("sent 0, reminded 0")

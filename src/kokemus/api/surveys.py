@@ -1,8 +1,10 @@
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from fastapi.responses import Response as HttpResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -16,12 +18,12 @@ from kokemus.api.deps import (
     known_query_only,
 )
 from kokemus.api.schemas import error_responses
-from kokemus.errors import InvalidInput
-from kokemus.surveys import catalog, service
+from kokemus.errors import InvalidInput, NotFound
+from kokemus.surveys import catalog, service, triggers
 from kokemus.surveys.definition import SurveyDefinition, parse_definition
 from kokemus.surveys.export import export_responses
 from kokemus.surveys.external import ResponseIn, accept_response
-from kokemus.surveys.models import Response, Survey
+from kokemus.surveys.models import Response, Survey, Trigger
 from kokemus.surveys.qr import qr_code, survey_link
 from kokemus.surveys.responses import response_document
 
@@ -216,6 +218,79 @@ def widget(
         'data-lang="fi" async></script>',
         "link": survey_link(settings.public_url, survey, via="widget"),
     }
+
+
+class TriggerIn(BaseModel):
+    """Invite to this survey when an event arrives (exactly one of event_name, touchpoint)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_name: str | None = Field(default=None, max_length=200)
+    touchpoint: str | None = Field(default=None, max_length=64, description="touchpoint key")
+    delay_minutes: int = Field(default=0, ge=0, le=60 * 24 * 60)
+    sample_percent: float = Field(default=100.0, ge=0, le=100)
+    fatigue_days: int = Field(default=30, ge=0, le=3650)
+    quiet_hours: tuple[str, str] | None = Field(
+        default=("21:00", "08:00"), description="local start and end, HH:MM; null for none"
+    )
+    require_consent: bool = False
+    remind_after_days: int | None = Field(default=3, ge=1, le=60)
+
+
+def trigger_view(trigger: Trigger) -> dict[str, Any]:
+    return {
+        "id": trigger.id,
+        "survey_id": trigger.survey_id,
+        "event_name": trigger.event_name,
+        "touchpoint_id": trigger.touchpoint_id,
+        "delay_minutes": trigger.delay_minutes,
+        "sample_percent": trigger.sample_percent,
+        "fatigue_days": trigger.fatigue_days,
+        "quiet_hours": [trigger.quiet_start, trigger.quiet_end] if trigger.quiet_start else None,
+        "require_consent": trigger.require_consent,
+        "remind_after_days": trigger.remind_after_days,
+        "active": trigger.active,
+    }
+
+
+@router.get("/{ref}/triggers")
+def list_triggers(session: DbSession, _token: ReadToken, ref: SurveyRef) -> list[dict[str, Any]]:
+    survey = service.get_survey(session, ref)
+    return [trigger_view(trigger) for trigger in triggers.list_triggers(session, survey)]
+
+
+@router.post("/{ref}/triggers", status_code=201)
+def create_trigger(
+    session: DbSession, _token: AdminToken, ref: SurveyRef, body: TriggerIn
+) -> dict[str, Any]:
+    """A trigger; fatigue counts invitations to every survey, not only this one."""
+    trigger = triggers.create_trigger(
+        session,
+        service.get_survey(session, ref),
+        event_name=body.event_name,
+        touchpoint=body.touchpoint,
+        delay=timedelta(minutes=body.delay_minutes),
+        sample_percent=body.sample_percent,
+        fatigue_days=body.fatigue_days,
+        quiet_hours=body.quiet_hours,
+        require_consent=body.require_consent,
+        remind_after_days=body.remind_after_days,
+    )
+    return trigger_view(trigger)
+
+
+@router.post("/{ref}/triggers/{trigger_id}/disable")
+def disable_trigger(
+    session: DbSession,
+    _token: AdminToken,
+    ref: SurveyRef,
+    trigger_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> dict[str, Any]:
+    survey = service.get_survey(session, ref)
+    known = {trigger.id for trigger in triggers.list_triggers(session, survey)}
+    if trigger_id not in known:
+        raise NotFound(f"survey {survey.key!r} has no trigger {trigger_id}")
+    return trigger_view(triggers.disable_trigger(session, trigger_id))
 
 
 def _template_view(name: str, definition: SurveyDefinition) -> dict[str, Any]:

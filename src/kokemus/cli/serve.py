@@ -7,6 +7,7 @@ from kokemus.app import create_app
 from kokemus.cli.context import AppContext, pass_app
 from kokemus.demo.generate import load_demo_if_empty
 from kokemus.store import migrate
+from kokemus.surveys.scheduler import start_scheduler
 
 
 @click.command()
@@ -27,9 +28,21 @@ from kokemus.store import migrate
     type=click.IntRange(1, 64),
     help="Server processes; more than one uses more cores for parsing and HTTP.",
 )
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Send due survey invitations and reminders from this process (one per store).",
+)
 @pass_app
 def serve(
-    app: AppContext, host: str, port: int, run_migrations: bool, demo: bool, workers: int
+    app: AppContext,
+    host: str,
+    port: int,
+    run_migrations: bool,
+    demo: bool,
+    workers: int,
+    scheduler: bool,
 ) -> None:
     """Serve the web app and the APIs."""
     database = app.database
@@ -40,17 +53,24 @@ def serve(
     if demo and load_demo_if_empty(database):
         click.echo("Loaded the demo company.")
     click.echo(f"Kokemus is running: open http://{host}:{port}/  (API reference: /docs)")
-    if workers == 1:
-        uvicorn.run(create_app(app.settings, database), host=host, port=port, log_level="warning")
-        return
-    # Each worker process builds its own app from the environment.
-    database.dispose()
-    os.environ["KOKEMUS_DATABASE_URL"] = app.settings.database_url
-    uvicorn.run(
-        "kokemus.app:create_app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    # In this process, not in each worker: one sender per store.
+    sender = start_scheduler(database, app.settings) if scheduler else None
+    try:
+        if workers == 1:
+            uvicorn.run(
+                create_app(app.settings, database), host=host, port=port, log_level="warning"
+            )
+            return
+        # Each worker process builds its own app from the environment.
+        os.environ["KOKEMUS_DATABASE_URL"] = app.settings.database_url
+        uvicorn.run(
+            "kokemus.app:create_app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    finally:
+        if sender is not None:
+            sender.shutdown(wait=False)

@@ -4,6 +4,7 @@ from typing import Literal, cast
 
 import click
 
+from kokemus.cli import triggers
 from kokemus.cli.context import AppContext, domain_errors, pass_app
 from kokemus.surveys import catalog, service
 from kokemus.surveys.definition import (
@@ -24,7 +25,10 @@ OutOption = click.option(
 
 @click.group("surveys")
 def group() -> None:
-    """Surveys: definitions, templates, publishing, QR codes, responses."""
+    """Surveys: definitions, templates, publishing, QR codes, responses, triggers."""
+
+
+group.add_command(triggers.group)
 
 
 @group.command("list")
