@@ -1,6 +1,7 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kokemus.accounts.models import ApiToken
@@ -9,6 +10,7 @@ from kokemus.errors import Conflict, DomainError, InvalidInput
 from kokemus.store.base import utcnow
 
 SCOPES = ("read", "write", "admin")
+USE_PRECISION = timedelta(minutes=1)
 
 
 class Unauthorized(DomainError):
@@ -44,8 +46,20 @@ def authenticate(session: Session, token: str, needed: str) -> ApiToken:
         raise Unauthorized("unknown or revoked API token")
     if SCOPES.index(found.scope) < SCOPES.index(needed):
         raise Forbidden(f"this token has scope {found.scope!r}; {needed!r} is needed")
-    found.last_used_at = utcnow()
     return found
+
+
+def use_is_stale(token: ApiToken) -> bool:
+    """Whether `last_used_at` is older than a minute: only then is a write worth it.
+
+    Checking a token only reads, so a request that writes nothing else stays a reader and
+    SQLite never has to turn its read into a write under another writer's feet.
+    """
+    return token.last_used_at is None or utcnow() - token.last_used_at > USE_PRECISION
+
+
+def note_use(session: Session, token_id: int) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
 
 
 def revoke_token(session: Session, name: str) -> None:

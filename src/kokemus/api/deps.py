@@ -8,7 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from kokemus.accounts.models import ApiToken
-from kokemus.accounts.service import Unauthorized, authenticate
+from kokemus.accounts.service import Unauthorized, authenticate, note_use, use_is_stale
 from kokemus.config import Settings
 from kokemus.errors import InvalidInput
 from kokemus.store import Database
@@ -44,7 +44,11 @@ def _requires(scope: str):  # type: ignore[no-untyped-def]
         if credentials is None:
             raise Unauthorized("send an API token as 'Authorization: Bearer TOKEN'")
         with database.transaction() as session:
-            return authenticate(session, credentials.credentials, scope)
+            token = authenticate(session, credentials.credentials, scope)
+        if use_is_stale(token):
+            with database.write_transaction() as session:
+                note_use(session, token.id)
+        return token
 
     return check
 

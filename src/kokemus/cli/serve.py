@@ -6,6 +6,7 @@ import uvicorn
 from kokemus.app import create_app
 from kokemus.cli.context import AppContext, pass_app
 from kokemus.demo.generate import load_demo_if_empty
+from kokemus.enrich.worker import TextWorker
 from kokemus.store import migrate
 from kokemus.surveys.scheduler import start_scheduler
 
@@ -32,7 +33,8 @@ from kokemus.surveys.scheduler import start_scheduler
     "--scheduler/--no-scheduler",
     default=True,
     show_default=True,
-    help="Send due survey invitations and reminders from this process (one per store).",
+    help="Run the background jobs in this process (one per store): send due survey "
+    "invitations and reminders, analyse new free-text answers.",
 )
 @pass_app
 def serve(
@@ -55,6 +57,9 @@ def serve(
     click.echo(f"Kokemus is running: open http://{host}:{port}/  (API reference: /docs)")
     # In this process, not in each worker: one sender per store.
     sender = start_scheduler(database, app.settings) if scheduler else None
+    analyser = TextWorker(database) if scheduler else None
+    if analyser is not None:
+        analyser.notify()
     try:
         if workers == 1:
             uvicorn.run(
@@ -74,3 +79,5 @@ def serve(
     finally:
         if sender is not None:
             sender.shutdown(wait=False)
+        if analyser is not None:
+            analyser.close()

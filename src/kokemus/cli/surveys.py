@@ -6,6 +6,7 @@ import click
 
 from kokemus.cli import triggers
 from kokemus.cli.context import AppContext, domain_errors, pass_app
+from kokemus.enrich.service import analyze_all
 from kokemus.surveys import catalog, service
 from kokemus.surveys.definition import (
     SurveyDefinition,
@@ -246,6 +247,13 @@ def widget(app: AppContext, ref: str, touchpoint: str | None) -> None:
         f'<script src="{base}/static/widget.js" data-survey="{survey.public_id}"{where} async>'
         "</script>"
     )
+
+
+@group.command()
+@pass_app
+def analyze(app: AppContext) -> None:
+    """Analyse the free-text answers not analysed yet (`serve` does this as they arrive)."""
+    click.echo(f"Analysed {analyze_all(app.database)} answers.")
 
 
 def with_key(definition: SurveyDefinition, key: str) -> SurveyDefinition:

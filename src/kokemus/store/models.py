@@ -2,6 +2,7 @@
 
 from kokemus.accounts.models import ApiToken
 from kokemus.customers.models import Customer, Identity, Merge
+from kokemus.enrich.models import TextAnalysisRecord
 from kokemus.ingest.models import Event, Lock, Source
 from kokemus.journeys.models import JourneyVersion, Stage, Touchpoint, TouchpointEvent, Unit
 from kokemus.surveys.models import Answer, Invitation, Response, Survey, SurveyVersion, Trigger
@@ -21,6 +22,7 @@ __all__ = [
     "Stage",
     "Survey",
     "SurveyVersion",
+    "TextAnalysisRecord",
     "Touchpoint",
     "TouchpointEvent",
     "Trigger",

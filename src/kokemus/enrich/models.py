@@ -1,0 +1,37 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kokemus.store.base import Base, BigId, JsonDoc, UtcDateTime, utcnow
+
+
+class TextAnalysisRecord(Base):
+    """What kokemus.text found in one free-text answer (or event): stored, queryable."""
+
+    __tablename__ = "text_analyses"
+    __table_args__ = (
+        Index("ix_text_analyses_survey_sentiment", "survey_id", "sentiment"),
+        Index("ix_text_analyses_touchpoint", "touchpoint_id", "analyzed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    answer_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("survey_answers.id"), unique=True
+    )
+    response_id: Mapped[int | None]
+    survey_id: Mapped[int | None]
+    touchpoint_id: Mapped[int | None]
+    language: Mapped[str] = mapped_column(String(2))
+    # Only the redacted text is kept here; what is shown to staff comes from this column.
+    redacted: Mapped[str] = mapped_column(Text)
+    pii: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc)
+    sentiment: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+    emotions: Mapped[list[str]] = mapped_column(JsonDoc)
+    themes: Mapped[list[str]] = mapped_column(JsonDoc)
+    aspects: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc)
+    model: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(64))
+    analyzed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
