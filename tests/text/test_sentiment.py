@@ -190,3 +190,8 @@ def test_a_problem_put_right_is_praise(text: str, lang: str) -> None:
 def test_a_problem_not_put_right_is_still_a_complaint() -> None:
     assert sentiment("The problem has not been fixed.", "en").label == "negative"
     assert sentiment("They fixed it but it broke again.", "en").label == "negative"
+
+
+def test_a_swedish_denial_after_an_adverb_reaches_forward() -> None:
+    assert sentiment("Ordern är fortfarande inte klar.", "sv").label == "negative"
+    assert sentiment("Jag är fortfarande inte nöjd.", "sv").label == "negative"

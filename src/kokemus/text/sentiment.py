@@ -368,8 +368,14 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             denial_next = _next_counted(words, index, lang)
             denial_pending = word not in _WITHOUT or _omits_an_act(words, index, lang)
             keeps_complaints = word in purpose
-            if lang in NEGATION_AFTER_VERB and previous is not None and previous[0] == index - 1:
-                # Swedish puts "inte" after the verb: "appen fungerar inte".
+            if (
+                lang in NEGATION_AFTER_VERB
+                and previous is not None
+                and previous[0] == index - 1
+                and previous[1].negated * previous[1].score <= 0
+            ):
+                # Swedish puts "inte" after the verb: "appen fungerar inte". An adverb the
+                # denial does not turn ("fortfarande inte klar") lets it reach forward.
                 _, verb, counted = previous
                 total += verb.negated - counted
                 negated_until, denial_pending = -1, False
