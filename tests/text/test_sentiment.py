@@ -195,3 +195,33 @@ def test_a_problem_not_put_right_is_still_a_complaint() -> None:
 def test_a_swedish_denial_after_an_adverb_reaches_forward() -> None:
     assert sentiment("Ordern är fortfarande inte klar.", "sv").label == "negative"
     assert sentiment("Jag är fortfarande inte nöjd.", "sv").label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ei mitään lisättävää.", "fi"),
+        ("En osaa sanoa.", "fi"),
+        ("Inget att tillägga.", "sv"),
+        ("Vet inte.", "sv"),
+        ("Nothing to add.", "en"),
+        ("No.", "en"),
+    ],
+)
+def test_an_open_question_answered_with_nothing_is_neutral(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("Ei mitään huomautettavaa", "fi", "positive"),
+        ("Inget att anmärka på", "sv", "positive"),
+        ("Nothing works.", "en", "negative"),
+        ("Ei mitään vastausta.", "fi", "negative"),
+    ],
+)
+def test_nothing_to_fault_is_praise_and_nothing_working_a_complaint(
+    text: str, lang: str, label: str
+) -> None:
+    assert sentiment(text, lang).label == label

@@ -52,6 +52,22 @@ _PASS_THROUGH = {
         "really actually".split()
     ),
 }
+# "Ei mitään lisättävää", "Nothing to add", "Vet inte": an open question answered with
+# nothing judges nothing, however many denials it takes to say so.
+_NOTHING_TO_SAY = {
+    "fi": frozenset(
+        "ei en mitään muuta lisättävää kommentoitavaa sanottavaa sanoa oikeastaan ole osaa "
+        "tiedä tällä kertaa juuri kai no kyllä".split()
+    ),
+    "sv": frozenset(
+        "nej inte inget ingenting ingen vet att tillägga säga kommentar kommentarer mer "
+        "egentligen något nåt annat just nu".split()
+    ),
+    "en": frozenset(
+        "no nope not nothing none really else to add comment comments don't dont know say "
+        "n/a na at the moment right now i".split()
+    ),
+}
 _INTENSIFIERS = {
     "fi": {
         **dict.fromkeys("tosi todella erittäin aivan super supper täysin".split(), 1.5),
@@ -220,6 +236,8 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
     after_contrast = in_concession = False
     previous_end = 0
     tokens = tokenize(text)
+    if tokens and all(token.lower in _NOTHING_TO_SAY.get(lang, ()) for token in tokens):
+        return []
     skip = 0
     for index, token in enumerate(tokens):
         gap = text[previous_end : token.start]
