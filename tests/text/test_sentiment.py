@@ -225,3 +225,10 @@ def test_nothing_to_fault_is_praise_and_nothing_working_a_complaint(
     text: str, lang: str, label: str
 ) -> None:
     assert sentiment(text, lang).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"), [("3/5", "neutral"), ("4/5", "positive"), ("2/5", "negative")]
+)
+def test_a_star_rating_in_the_text_centres_on_three(text: str, label: str) -> None:
+    assert sentiment(f"Arvio {text}.", "fi").label == label

@@ -490,5 +490,7 @@ def _rating_score(text: str) -> float:
     for match in _RATING.finditer(text):
         given, scale = int(match.group(1)), int(match.group(2))
         if given <= scale:
-            total += 3.0 * (2 * given / scale - 1)
+            # Stars run 1-5 around 3 ("3/5" is so-so); ten-point scales run 0-10.
+            middle = 3 if scale == 5 else 5
+            total += 3.0 * max(-1.0, (given - middle) / (scale - middle))
     return total
