@@ -232,3 +232,18 @@ def test_nothing_to_fault_is_praise_and_nothing_working_a_complaint(
 )
 def test_a_star_rating_in_the_text_centres_on_three(text: str, label: str) -> None:
     assert sentiment(f"Arvio {text}.", "fi").label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("Vika korjattiin huonosti.", "fi"), ("It was fixed badly.", "en")]
+)
+def test_a_fix_done_badly_is_still_a_complaint(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Olisi voinut olla parempi.", "fi"), ("Kunde ha varit bättre.", "sv")],
+)
+def test_could_have_been_better_is_a_complaint(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"

@@ -94,7 +94,7 @@ _INTENSIFIERS = {
 _RESOLVED = {
     "fi": frozenset(
         "korjattiin korjasi korjattu korjasivat ratkesi ratkaistiin ratkaisi ratkaistu "
-        "hoidettiin hoiti hoitivat hoidettu vaihdettiin hyvitettiin".split()
+        "vaihdettiin hyvitettiin".split()
     ),
     "sv": frozenset(
         "löst löstes löste fixade fixat ersatte ersattes lagade lagat åtgärdade åtgärdat "
@@ -107,6 +107,7 @@ _THANKS = {
     "sv": frozenset("tack på förhand i förväg så mycket tusen".split()),
     "en": frozenset("thanks thank you in advance cheers many much".split()),
 }
+_SV_MANNER = frozenset("dåligt slarvigt långsamt sent illa".split())
 _WHY = {
     "fi": frozenset("miksi miks miksei eikö".split()),
     "sv": frozenset("varför".split()),
@@ -415,7 +416,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
         if entry is not None:
             negated = index <= negated_until and not (keeps_complaints and entry.score < 0)
             value = entry.negated if negated else entry.score
-            if put_right and value < 0 and not negated:
+            if put_right and value < 0 and not negated and not _judges_manner(word, lang):
                 value, problem_put_right = 0.0, True
             if value and index > 0 and words[index - 1] in intensifiers:
                 value *= intensifiers[words[index - 1]]
@@ -432,6 +433,15 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
     if problem_put_right:
         total += RESOLVED_SCORE
     return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
+
+
+def _judges_manner(word: str, lang: str) -> bool:
+    """ "Korjattiin huonosti", "fixed badly": how it was put right still judges."""
+    if lang == "en":
+        return word.endswith("ly")
+    if lang == "fi":
+        return word.endswith("sti")
+    return word in _SV_MANNER
 
 
 def _puts_right(words: list[str], lang: str, negators: frozenset[str]) -> bool:
