@@ -247,3 +247,15 @@ def test_a_fix_done_badly_is_still_a_complaint(text: str, lang: str) -> None:
 )
 def test_could_have_been_better_is_a_complaint(text: str, lang: str) -> None:
     assert sentiment(text, lang).label == "negative"
+
+
+def test_but_after_nothing_means_only() -> None:
+    assert sentiment("Nothing but praise for the team.", "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("It's a shame because it used to be good.", "en"), ("Långt ifrån bra.", "sv")],
+)
+def test_praise_of_the_past_or_far_from_it_complains(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"

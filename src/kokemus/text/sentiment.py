@@ -107,6 +107,7 @@ _THANKS = {
     "sv": frozenset("tack på förhand i förväg så mycket tusen".split()),
     "en": frozenset("thanks thank you in advance cheers many much".split()),
 }
+_BUT_ONLY = {"en": frozenset("nothing anything all".split())}
 _SV_MANNER = frozenset("dåligt slarvigt långsamt sent illa".split())
 _WHY = {
     "fi": frozenset("miksi miks miksei eikö".split()),
@@ -247,7 +248,12 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
             skip -= 1
             continue
         concession = _concession_length(tokens, index, lang, gap) if index else 0
-        is_contrast = not concession and token.lower in contrast
+        is_contrast = (
+            not concession
+            and token.lower in contrast
+            # "nothing but praise", "all but gone": "but" means "only" here.
+            and not (index and tokens[index - 1].lower in _BUT_ONLY.get(lang, ()))
+        )
         if concession or is_contrast or (current and _CLAUSE_BREAK.search(gap)):
             clauses.append(_clause(current, lang, lexicon, after_contrast))
             conceded.append(in_concession)
