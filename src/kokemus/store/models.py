@@ -1,6 +1,7 @@
 """Every model, imported in one place so metadata and migrations see them all."""
 
-from kokemus.accounts.models import ApiToken
+from kokemus.accounts.models import ApiToken, User, UserSession, UserUnit
+from kokemus.audit.models import AuditEntry
 from kokemus.customers.models import Customer, Identity, Merge
 from kokemus.enrich.models import TextAnalysisRecord
 from kokemus.ingest.models import Event, Lock, Source
@@ -10,6 +11,7 @@ from kokemus.surveys.models import Answer, Invitation, Response, Survey, SurveyV
 __all__ = [
     "Answer",
     "ApiToken",
+    "AuditEntry",
     "Customer",
     "Event",
     "Identity",
@@ -27,4 +29,7 @@ __all__ = [
     "TouchpointEvent",
     "Trigger",
     "Unit",
+    "User",
+    "UserSession",
+    "UserUnit",
 ]
