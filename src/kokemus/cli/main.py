@@ -2,6 +2,7 @@ import click
 
 from kokemus import __version__
 from kokemus.cli import (
+    audit,
     customers,
     db,
     demo,
@@ -12,6 +13,7 @@ from kokemus.cli import (
     surveys,
     text,
     tokens,
+    users,
 )
 from kokemus.cli.context import AppContext
 from kokemus.config import Settings
@@ -45,6 +47,8 @@ for command in (
     demo.demo,
     text.text_group,
     surveys.group,
+    users.group,
+    audit.group,
 ):
     cli.add_command(command)
 

@@ -1,6 +1,7 @@
 import click
 
 from kokemus.accounts import service
+from kokemus.audit.service import record
 from kokemus.cli.context import AppContext, domain_errors, pass_app
 
 
@@ -18,6 +19,7 @@ def create(app: AppContext, name: str, scope: str) -> None:
     """Create a token and print it (shown only this once)."""
     with app.database.transaction() as session:
         issued = service.create_token(session, name, scope)
+        record(session, "token.create", target=name, details={"scope": scope})
     click.echo(f"Token {issued.name!r} with scope {issued.scope!r}, shown only now:")
     click.echo(issued.token)
 
@@ -41,4 +43,5 @@ def revoke(app: AppContext, name: str) -> None:
     """Revoke a token."""
     with app.database.transaction() as session:
         service.revoke_token(session, name)
+        record(session, "token.revoke", target=name)
     click.echo(f"Token {name!r} revoked.")
