@@ -1,3 +1,4 @@
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ from kokemus.errors import DomainError
 from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
 from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWriter
-from kokemus.web import pages, survey_pages
+from kokemus.web import auth, pages, security, survey_pages
 
 ERROR_CODES = {
     400: "bad_request",
@@ -58,6 +59,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # What is loaded by now lives as long as the server: keep the collector off it, and
+        # collect young objects less often. Each full collection otherwise walks the whole
+        # heap and stalls every request for tens of milliseconds, several times a second.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
+        database.start_checkpoints()
         yield
         group_writer.close()
         response_writer.close()
@@ -86,11 +94,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         customers.router,
         journey.router,
         surveys.router,
+        auth.router,
         pages.router,
     )
     for router in routers:
         app.include_router(router)
+    app.router.routes.insert(0, survey_pages.ANSWER_ROUTE)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")
+    auth.install(app, settings)
+    security.install(app)
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse | HTMLResponse:

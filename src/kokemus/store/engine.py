@@ -76,6 +76,37 @@ class WriterTurns:
             self._file = None
 
 
+class Checkpoints:
+    """Copies SQLite's write-ahead log into the database file every second, off the write path.
+
+    A checkpoint otherwise runs inside whichever commit finds the log long, and that commit
+    (and every writer queued behind it) waits half a second. A passive checkpoint never
+    blocks writers or readers; writers keep appending while it copies.
+    """
+
+    def __init__(self, engine: Engine, interval: float = 1.0) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kokemus-checkpoints", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                connection = self._engine.raw_connection()
+                try:
+                    connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+                finally:
+                    connection.close()
+            except Exception:  # the next one tries again; a commit checkpoints as a last resort
+                continue
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
 class Database:
     """The engine and session factory for one configured store."""
 
@@ -86,6 +117,15 @@ class Database:
         self._writers: AbstractContextManager[Any] = (
             WriterTurns(make_url(url).database) if self.dialect == "sqlite" else nullcontext()
         )
+
+        self._checkpoints: Checkpoints | None = None
+
+    def start_checkpoints(self) -> None:
+        """For long-running servers on a SQLite file (see Checkpoints)."""
+        database = make_url(self.url).database
+        if self.dialect == "sqlite" and database and database != ":memory:":
+            if self._checkpoints is None:
+                self._checkpoints = Checkpoints(self.engine)
 
     @property
     def dialect(self) -> str:
@@ -104,6 +144,9 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
+            self._checkpoints = None
         self.engine.dispose()
         if isinstance(self._writers, WriterTurns):
             self._writers.close()

@@ -22,6 +22,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 from kokemus.api.deps import AppDatabase
 from kokemus.credentials import hash_secret
@@ -104,9 +105,8 @@ def anonymous_page(public_id: str, request: Request, database: AppDatabase) -> R
         return _render(request, visit, language, page, visit.answers)
 
 
-@router.post("/s/{public_id}", response_class=HTMLResponse)
-async def anonymous_answer(public_id: str, request: Request) -> Response:
-    # No dependencies: this is the hot path, and resolving them costs more than the work.
+async def anonymous_answer(request: Request) -> Response:
+    public_id = str(request.path_params["public_id"])
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
@@ -230,6 +230,11 @@ def _anonymous_visit(
             visit.response = found
             visit.carry["r"] = str(resume)
     return visit
+
+
+# The busiest public route, answered by Starlette directly and tried before any other:
+# FastAPI's dependency solving and nested routers cost more than the work itself.
+ANSWER_ROUTE = Route("/s/{public_id}", anonymous_answer, methods=["POST"])
 
 
 # --- invitations -------------------------------------------------------------------------
