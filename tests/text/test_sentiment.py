@@ -259,3 +259,8 @@ def test_but_after_nothing_means_only() -> None:
 )
 def test_praise_of_the_past_or_far_from_it_complains(text: str, lang: str) -> None:
     assert sentiment(text, lang).label == "negative"
+
+
+def test_a_denial_reaches_a_phrase_past_light_words() -> None:
+    assert sentiment("Very poor, won't be back.", "en").label == "negative"
+    assert sentiment("Couldn't recommend them more highly.", "en").label == "positive"

@@ -30,12 +30,13 @@ _NEGATORS = {
     "fi": frozenset(
         "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän eikö enkö".split()
     ),
-    "sv": frozenset("inte ej aldrig ingen inget inga ingenting utan knappast varken icke".split()),
+    "sv": frozenset(
+        "inte ej aldrig ingen inget inga ingenting utan knappast knappt varken icke".split()
+    ),
     "en": frozenset(
         "not no never without hardly barely scarcely nobody nothing none neither nor cannot "
-        "cant "
-        "dont doesnt didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt "
-        "shouldnt".split()
+        "cant dont doesnt didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt "
+        "wouldnt shouldnt".split()
     ),
 }
 # "Without an appointment" denies what follows but is no complaint by itself.
@@ -410,7 +411,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             # A phrase right after a denial is denied ("not on time", "didn't arrive on
             # time"); one that opens with the negator ("no problem") is its own meaning,
             # and one further on is not denied ("barely moved for half an hour").
-            denied = not is_negator and index == denial_next and index <= negated_until
+            denied = not is_negator and index <= min(denial_next, negated_until)
             total += phrase_entry.negated if denied else phrase_entry.score
             denial_pending = False
             # "eikä kukaan auta": the negation reaches past the phrase it opens.
