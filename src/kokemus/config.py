@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     survey_frame_ancestors: str = Field(
         default="*", description="Sites that may embed survey pages (the widget); CSP syntax."
     )
+    trust_proxy_headers: bool = Field(
+        default=False,
+        description="Behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For: "
+        "believe them (HTTPS cookies, the address sign-in attempts are counted by).",
+    )
+    login_rate_limit: str = Field(
+        default="20/10 minutes",
+        description="Failed sign-ins one address may make (a `limits` rate), across accounts.",
+    )
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str | None = None
