@@ -104,6 +104,7 @@ def test_a_plain_question_asks_but_a_why_question_complains() -> None:
     assert sentiment("Miten palautus toimii, jos pakkaus on avattu?", "fi").label == "neutral"
     assert sentiment("Miksi kukaan ei vastaa?", "fi").label == "negative"
     assert sentiment("Why is nobody answering the phone?", "en").label == "negative"
+    assert sentiment("Varför betalar jag för två abonnemang?", "sv").label == "negative"
 
 
 def test_a_denied_light_verb_passes_the_denial_on() -> None:

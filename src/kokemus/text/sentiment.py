@@ -25,6 +25,7 @@ CONTRAST_WEIGHT = 1.2
 QUESTION_WEIGHT = 0.3
 CONCESSION_WEIGHT = 0.5
 RESOLVED_SCORE = 1.0
+WHY_PRIOR = -0.8
 
 _NEGATORS = {
     "fi": frozenset(
@@ -276,6 +277,9 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
     if extra:
         clauses.append(Clause(extra, after_contrast=False, words=()))
     _imply_contrast(clauses)
+    if _asks_why(text, tokens, lang) and not any(clause.score for clause in clauses):
+        # "Why am I paying for two lines?" complains without a word of complaint.
+        clauses.append(Clause(WHY_PRIOR, after_contrast=False, words=()))
     amplifier = 1.0 + 0.1 * min(text.count("!"), 3)
     if asks(text, lang, tokens):
         amplifier *= QUESTION_WEIGHT
@@ -351,6 +355,11 @@ def _is_plain_question(text: str, tokens: list[Token], lang: str) -> bool:
     if not text.rstrip().endswith("?"):
         return False
     return not any(token.lower in _WHY.get(lang, ()) for token in tokens)
+
+
+def _asks_why(text: str, tokens: list[Token], lang: str) -> bool:
+    why = _WHY.get(lang, frozenset())
+    return text.rstrip().endswith("?") and any(token.lower in why for token in tokens[:3])
 
 
 def _imply_contrast(clauses: list[Clause]) -> None:
