@@ -1,6 +1,7 @@
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -233,7 +234,11 @@ def test_customers_show_and_unmerge(database_url: str, database: Database, tmp_p
 def test_serve_with_demo_migrates_loads_and_serves(tmp_path: Path) -> None:
     """What `make run` does, in a real process on a fresh SQLite file."""
     port = free_port()
-    env = {**os.environ, "KOKEMUS_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'k.sqlite3'}"}
+    env = {
+        **os.environ,
+        "KOKEMUS_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'k.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "kokemus.cli", "serve", "--demo", "--port", str(port)],
         env=env,
@@ -242,13 +247,35 @@ def test_serve_with_demo_migrates_loads_and_serves(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        page = _wait_for(f"http://127.0.0.1:{port}/", process)
+        printed = _lines_until("Kokemus is running", process)
+        credentials = re.search(r"Sign in as (\S+) with the password (\S+) ", printed)
+        assert credentials, printed
+        _wait_for(f"http://127.0.0.1:{port}/login", process)
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            form = browser.get("/login").text
+            token = re.search(r'name="csrf" value="([^"]+)"', form)
+            assert token
+            email, password = credentials.groups()
+            data = {"email": email, "password": password, "csrf": token.group(1)}
+            browser.post("/login", data=data, follow_redirects=True)
+            page = browser.get("/").text
         assert "Home delivery" in page
         assert "<dd>0</dd>" not in page
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=10)
-    assert f"open http://127.0.0.1:{port}/" in output
+        process.communicate(timeout=10)
+    assert f"open http://127.0.0.1:{port}/" in printed
+
+
+def _lines_until(marker: str, process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    lines: list[str] = []
+    while not lines or marker not in lines[-1]:
+        line = process.stdout.readline()
+        if not line:
+            pytest.fail(f"kokemus serve exited: {''.join(lines)}")
+        lines.append(line)
+    return "".join(lines)
 
 
 def _wait_for(url: str, process: subprocess.Popen[str]) -> str:

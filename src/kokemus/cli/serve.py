@@ -5,6 +5,7 @@ import uvicorn
 
 from kokemus.app import create_app
 from kokemus.cli.context import AppContext, pass_app
+from kokemus.demo.accounts import create_demo_admin_if_none
 from kokemus.demo.generate import load_demo_if_empty
 from kokemus.enrich.worker import TextWorker
 from kokemus.store import migrate
@@ -54,6 +55,8 @@ def serve(
         raise click.ClickException("the store's schema is not current: run `kokemus db upgrade`")
     if demo and load_demo_if_empty(database):
         click.echo("Loaded the demo company.")
+    if demo and (admin := create_demo_admin_if_none(database)):
+        click.echo(f"Sign in as {admin[0]} with the password {admin[1]} (shown only now).")
     click.echo(f"Kokemus is running: open http://{host}:{port}/  (API reference: /docs)")
     # In this process, not in each worker: one sender per store.
     sender = start_scheduler(database, app.settings) if scheduler else None
