@@ -126,6 +126,28 @@ def free_port() -> int:
         return port
 
 
+def cpu_seconds(root: int) -> float:
+    """User and system CPU of a process and all its descendants, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def wrk(url: str, seconds: int, connections: int, threads: int, script: Path) -> dict[str, float]:
     output = subprocess.run(
         [
@@ -206,6 +228,7 @@ def main() -> None:
     )
     try:
         wrk(f"http://127.0.0.1:{port}/s/{public_id}", 2, args.connections, args.wrk_threads, script)
+        before = cpu_seconds(server.pid)
         survey = wrk(
             f"http://127.0.0.1:{port}/s/{public_id}",
             args.seconds,
@@ -213,6 +236,7 @@ def main() -> None:
             args.wrk_threads,
             script,
         )
+        survey["cpu_ms"] = (cpu_seconds(server.pid) - before) * 1000 / survey["requests"]
     finally:
         stop(server)
 
@@ -224,6 +248,7 @@ def main() -> None:
     )
     try:
         wrk(f"http://127.0.0.1:{port}/s/x", 2, args.connections, args.wrk_threads, script)
+        before = cpu_seconds(noop.pid)
         ceiling = wrk(
             f"http://127.0.0.1:{port}/s/x",
             args.seconds,
@@ -231,6 +256,7 @@ def main() -> None:
             args.wrk_threads,
             script,
         )
+        ceiling["cpu_ms"] = (cpu_seconds(noop.pid) - before) * 1000 / ceiling["requests"]
     finally:
         stop(noop)
 
@@ -245,6 +271,7 @@ def main() -> None:
         print(
             f"{name:>15}: {figures['rate']:8.0f} responses/s   p50 {figures['p50']:6.2f} ms"
             f"   p90 {figures['p90']:6.2f} ms   p99 {figures['p99']:6.2f} ms"
+            f"   server CPU {figures['cpu_ms']:.3f} ms/request"
             f"   ({figures['requests']:.0f} requests, {figures['errors']:.0f} errors)"
         )
     print(f"ratio to the no-op endpoint: {survey['rate'] / ceiling['rate']:.2f}")

@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     for router in routers:
         app.include_router(router)
-    app.router.routes.insert(0, survey_pages.ANSWER_ROUTE)
+    app.add_middleware(survey_pages.AnswerShortcut)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")
     auth.install(app, settings)
     security.install(app)

@@ -266,8 +266,8 @@ def store_prepared(session: Session, group: list[PreparedResponse]) -> list[Outc
         answers.extend(
             (response_id, prepared.survey_id, *row[:5], row[5], stamp) for row in prepared.rows
         )
-    dialect.bulk_insert(session, "survey_responses", RESPONSE_COLUMNS, responses)
-    dialect.bulk_insert(session, "survey_answers", ANSWER_COLUMNS, answers)
+    dialect.insert_rows(session, "survey_responses", RESPONSE_COLUMNS, responses)
+    dialect.insert_rows(session, "survey_answers", ANSWER_COLUMNS, answers)
     return outcomes
 
 

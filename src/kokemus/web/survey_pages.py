@@ -6,6 +6,7 @@ the widget's frame, where the resume cookie may not be sent.
 """
 
 import asyncio
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kokemus.api.deps import AppDatabase
 from kokemus.credentials import hash_secret
@@ -232,9 +233,27 @@ def _anonymous_visit(
     return visit
 
 
-# The busiest public route, answered by Starlette directly and tried before any other:
-# FastAPI's dependency solving and nested routers cost more than the work itself.
-ANSWER_ROUTE = Route("/s/{public_id}", anonymous_answer, methods=["POST"])
+class AnswerShortcut:
+    """Answers to anonymous links, taken before the framework's routing and handlers.
+
+    The busiest public route: FastAPI's exception layers, nested routers and dependency
+    solving cost more than storing the answer itself.
+    """
+
+    PATH = re.compile(r"^/s/([A-Za-z0-9_\-]{1,32})$")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            found = self.PATH.match(scope["path"])
+            if found is not None:
+                scope = {**scope, "path_params": {"public_id": found.group(1)}}
+                response = await anonymous_answer(Request(scope, receive))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 # --- invitations -------------------------------------------------------------------------
