@@ -265,3 +265,8 @@ def test_praise_of_the_past_or_far_from_it_complains(text: str, lang: str) -> No
 def test_a_denial_reaches_a_phrase_past_light_words() -> None:
     assert sentiment("Very poor, won't be back.", "en").label == "negative"
     assert sentiment("Couldn't recommend them more highly.", "en").label == "positive"
+
+
+def test_still_lets_a_denial_pass_by_but_is_no_complaint_alone() -> None:
+    assert sentiment("Paketti ei ole yhä tullut.", "fi").label == "negative"
+    assert sentiment("Asun yhä samassa osoitteessa.", "fi").label == "neutral"

@@ -438,7 +438,8 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
                 value *= intensifiers[words[index - 1]]
             total += value
             previous = (index, entry, value)
-            if negated and value:
+            # "Still" and "again" (the same score denied or not) let a denial pass by.
+            if negated and value and entry.negated != entry.score:
                 denial_pending = False
                 # A verb that only matters when denied ("never get ... help") passes
                 # the denial on; a sentiment word takes it.
