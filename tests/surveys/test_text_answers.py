@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from kokemus.enrich.service import analyze_all
 from kokemus.enrich.worker import TextWorker
 from kokemus.store import Database
-from tests.factories import add_token, load_default_journey
+from tests.factories import add_source, add_token, load_default_journey, send, track
 from tests.surveys.helpers import publish_template
 
 
@@ -33,7 +33,7 @@ def test_free_text_answers_are_analysed_redacted_and_queryable(
     assert analyze_all(database) == 2
     assert analyze_all(database) == 0  # nothing is analysed twice
 
-    texts = client.get("/api/v1/surveys/post-delivery/texts", headers=bearer(admin)).json()["texts"]
+    texts = client.get("/api/v1/texts?survey=post-delivery", headers=bearer(admin)).json()["texts"]
     finnish, english = texts
     assert finnish["language"] == "fi"
     assert finnish["sentiment"]["label"] == "negative"
@@ -45,11 +45,11 @@ def test_free_text_answers_are_analysed_redacted_and_queryable(
     assert english["sentiment"]["label"] == "positive"
 
     negative = client.get(
-        "/api/v1/surveys/post-delivery/texts?sentiment=negative", headers=bearer(admin)
+        "/api/v1/texts?survey=post-delivery&sentiment=negative", headers=bearer(admin)
     ).json()["texts"]
     assert [text["id"] for text in negative] == [finnish["id"]]
     damage = client.get(
-        "/api/v1/surveys/post-delivery/texts?theme=delivery_damage", headers=bearer(admin)
+        "/api/v1/texts?survey=post-delivery&theme=delivery_damage", headers=bearer(admin)
     ).json()["texts"]
     assert [text["id"] for text in damage] == [finnish["id"]]
 
@@ -67,7 +67,7 @@ def test_the_worker_analyses_in_the_background(client: TestClient, database: Dat
     worker.notify()
     try:
         for _ in range(200):
-            texts = client.get("/api/v1/surveys/post-delivery/texts", headers=bearer(admin)).json()[
+            texts = client.get("/api/v1/texts?survey=post-delivery", headers=bearer(admin)).json()[
                 "texts"
             ]
             if texts:
@@ -76,3 +76,47 @@ def test_the_worker_analyses_in_the_background(client: TestClient, database: Dat
     finally:
         worker.close()
     assert [text["sentiment"]["label"] for text in texts] == ["negative"]
+
+
+def test_texts_that_events_carry_are_analysed_once(client: TestClient, database: Database) -> None:
+    load_default_journey(database)
+    add_source(database, "helpdesk", kind="helpdesk")
+    admin = add_token(database, "admin", scope="admin")
+    events = [
+        track(
+            "Ticket Created",
+            message_id="t1",
+            user_id="c1",
+            properties={"description": "Tilaus on kadonnut, kukaan ei vastaa"},
+        ),
+        track(
+            "Satisfaction Rated",
+            message_id="t2",
+            user_id="c1",
+            properties={"score": "bad", "comment": "Terrible service, nobody answered"},
+        ),
+        track("Ticket Solved", message_id="t3", user_id="c1", properties={"status": "solved"}),
+    ]
+    send(database, events, source="helpdesk")
+    assert analyze_all(database) == 3  # events read
+    send(
+        database,
+        [
+            track(
+                "Satisfaction Rated",
+                message_id="t4",
+                user_id="c2",
+                properties={"comment": "Nopea ja ystävällinen apu, kiitos!"},
+            )
+        ],
+        source="helpdesk",
+    )
+    assert analyze_all(database) == 1  # only the new one
+    texts = client.get("/api/v1/texts?kind=event", headers=bearer(admin)).json()["texts"]
+    assert [(text["property"], text["language"], text["sentiment"]["label"]) for text in texts] == [
+        ("description", "fi", "negative"),
+        ("comment", "en", "negative"),
+        ("comment", "fi", "positive"),
+    ]
+    answers_only = client.get("/api/v1/texts?kind=answer", headers=bearer(admin)).json()
+    assert answers_only["texts"] == []

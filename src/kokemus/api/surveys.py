@@ -19,6 +19,7 @@ from kokemus.api.deps import (
     known_query_only,
 )
 from kokemus.api.schemas import error_responses
+from kokemus.api.texts import analysis_view
 from kokemus.enrich.models import TextAnalysisRecord
 from kokemus.errors import InvalidInput, NotFound
 from kokemus.surveys import catalog, service, triggers
@@ -163,38 +164,6 @@ def list_responses(
     }
 
 
-@router.get("/{ref}/texts")
-def list_texts(
-    session: DbSession,
-    _token: ReadToken,
-    ref: SurveyRef,
-    sentiment: Literal["negative", "neutral", "positive", "mixed"] | None = None,
-    theme: str | None = Query(default=None, max_length=64),
-    limit: int = Query(default=100, ge=1, le=MAX_PAGE),
-    after: int = Query(default=0, ge=0, le=2**62, description="last id of the previous page"),
-) -> dict[str, Any]:
-    """The analysed free-text answers (redacted), filtered by sentiment and theme."""
-    survey = service.get_survey(session, ref)
-    query = select(TextAnalysisRecord).where(
-        TextAnalysisRecord.survey_id == survey.id, TextAnalysisRecord.id > after
-    )
-    if sentiment is not None:
-        query = query.where(TextAnalysisRecord.sentiment == sentiment)
-    found: list[TextAnalysisRecord] = []
-    last = after
-    # Themes are a JSON list: read on in pages and keep the rows that name the theme.
-    for record in session.scalars(query.order_by(TextAnalysisRecord.id).limit(limit * 20)):
-        last = record.id
-        if theme is None or theme in record.themes:
-            found.append(record)
-            if len(found) == limit:
-                break
-    return {
-        "texts": [analysis_view(record) for record in found],
-        "next_after": last if len(found) == limit else None,
-    }
-
-
 @router.get(
     "/{ref}/export",
     response_class=HttpResponse,
@@ -329,22 +298,6 @@ def disable_trigger(
     if trigger_id not in known:
         raise NotFound(f"survey {survey.key!r} has no trigger {trigger_id}")
     return trigger_view(triggers.disable_trigger(session, trigger_id))
-
-
-def analysis_view(record: TextAnalysisRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "response_id": record.response_id,
-        "answer_id": record.answer_id,
-        "language": record.language,
-        "redacted": record.redacted,
-        "pii": record.pii,
-        "sentiment": {"label": record.sentiment, "score": record.score},
-        "emotions": record.emotions,
-        "themes": record.themes,
-        "aspects": record.aspects,
-        "model": {"name": record.model, "version": record.model_version},
-    }
 
 
 def texts_of(session: Session, response_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -8,7 +8,7 @@ from kokemus.store.base import Base, BigId, JsonDoc, UtcDateTime, utcnow
 
 
 class TextAnalysisRecord(Base):
-    """What kokemus.text found in one free-text answer (or event): stored, queryable."""
+    """What kokemus.text found in one free-text answer, or in a text an event carried."""
 
     __tablename__ = "text_analyses"
     __table_args__ = (
@@ -20,6 +20,9 @@ class TextAnalysisRecord(Base):
     answer_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("survey_answers.id"), unique=True
     )
+    event_id: Mapped[int | None] = mapped_column(BigId, unique=True)
+    # The event property the text came from ("comment", "description"...).
+    property: Mapped[str | None] = mapped_column(String(64))
     response_id: Mapped[int | None]
     survey_id: Mapped[int | None]
     touchpoint_id: Mapped[int | None]
@@ -35,3 +38,13 @@ class TextAnalysisRecord(Base):
     model: Mapped[str] = mapped_column(String(64))
     model_version: Mapped[str] = mapped_column(String(64))
     analyzed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class JobCursor(Base):
+    """How far a background job has read an append-only table (events, by id)."""
+
+    __tablename__ = "job_cursors"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(BigId)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

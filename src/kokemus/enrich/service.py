@@ -8,15 +8,23 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kokemus.enrich.models import TextAnalysisRecord
+from kokemus.enrich.models import JobCursor, TextAnalysisRecord
+from kokemus.ingest.models import Event
 from kokemus.store import Database, dialect
 from kokemus.store.base import utcnow
 from kokemus.surveys.models import Answer, Response
 from kokemus.text.analysis import Analyzer, TextAnalysis, default_analyzer
 
 BATCH = 500
+TEXT_LIMIT = 5000  # characters of an event's text that are analysed
+# Event properties that carry what a customer wrote: a rating's comment, a ticket's text.
+TEXT_PROPERTIES = ("comment", "feedback", "review", "description", "message", "text", "body")
+EVENT_CURSOR = "text-events"
+EVENT_SCAN = 5000
 COLUMNS = (
     "answer_id",
+    "event_id",
+    "property",
     "response_id",
     "survey_id",
     "touchpoint_id",
@@ -36,12 +44,14 @@ COLUMNS = (
 
 @dataclass(frozen=True)
 class PendingText:
-    answer_id: int
-    response_id: int
-    survey_id: int
+    answer_id: int | None
+    response_id: int | None
+    survey_id: int | None
     touchpoint_id: int | None
     text: str
     language: str | None
+    event_id: int | None = None
+    property: str | None = None
 
 
 def pending(session: Session, limit: int = BATCH) -> list[PendingText]:
@@ -98,9 +108,74 @@ def analyze_pending(database: Database, analyzer: Analyzer | None = None) -> int
     return len(waiting)
 
 
+def analyze_event_texts(
+    database: Database,
+    analyzer: Analyzer | None = None,
+    properties: Sequence[str] = TEXT_PROPERTIES,
+) -> int:
+    """Read on through the events after the cursor; analyse the texts they carry.
+
+    Returns how many events were read (0: none new). Events are append-only, so a cursor
+    on their id is enough to visit each once.
+    """
+    with database.transaction() as session:
+        position = session.get(JobCursor, EVENT_CURSOR)
+        after = position.position if position is not None else 0
+        rows = session.execute(
+            select(Event.id, Event.touchpoint_id, Event.properties)
+            .where(Event.id > after, Event.type.in_(("track", "page", "screen")))
+            .order_by(Event.id)
+            .limit(EVENT_SCAN)
+        ).all()
+        if not rows:
+            return 0
+    waiting = [
+        PendingText(None, None, None, touchpoint, text, None, event_id, key)
+        for event_id, touchpoint, props in rows
+        for key, text in _first_text(props, properties)
+    ]
+    results = (analyzer or default_analyzer()).analyze_many([item.text for item in waiting])
+    with database.write_transaction() as session:
+        done = (
+            set(
+                session.scalars(
+                    select(TextAnalysisRecord.event_id).where(
+                        TextAnalysisRecord.event_id.in_([item.event_id for item in waiting])
+                    )
+                )
+            )
+            if waiting
+            else set()
+        )
+        rows_out = [
+            _row(session, item, result)
+            for item, result in zip(waiting, results, strict=True)
+            if item.event_id not in done
+        ]
+        dialect.bulk_insert(session, "text_analyses", COLUMNS, rows_out)
+        cursor = session.get(JobCursor, EVENT_CURSOR)
+        if cursor is None:
+            session.add(JobCursor(name=EVENT_CURSOR, position=rows[-1][0]))
+        else:
+            cursor.position = max(cursor.position, rows[-1][0])
+            cursor.updated_at = utcnow()
+    return len(rows)
+
+
+def _first_text(props: Any, names: Sequence[str]) -> list[tuple[str, str]]:
+    if not isinstance(props, dict):
+        return []
+    for name in names:
+        value = props.get(name)
+        if isinstance(value, str) and len(value.strip()) >= 2:
+            return [(name, value[:TEXT_LIMIT])]
+    return []
+
+
 def analyze_all(database: Database, analyzer: Analyzer | None = None) -> int:
+    """Everything waiting: answers and event texts; how many answers and events were read."""
     total = 0
-    while count := analyze_pending(database, analyzer):
+    while count := analyze_pending(database, analyzer) + analyze_event_texts(database, analyzer):
         total += count
     return total
 
@@ -111,6 +186,8 @@ def _row(session: Session, item: PendingText, result: TextAnalysis) -> Sequence[
 
     return (
         item.answer_id,
+        item.event_id,
+        item.property,
         item.response_id,
         item.survey_id,
         item.touchpoint_id,

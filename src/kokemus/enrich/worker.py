@@ -1,9 +1,9 @@
-"""A background thread that analyses free-text answers soon after they are stored."""
+"""A background thread that analyses free-text answers and event texts as they arrive."""
 
 import logging
 import threading
 
-from kokemus.enrich.service import analyze_pending
+from kokemus.enrich.service import analyze_event_texts, analyze_pending
 from kokemus.store import Database
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,9 @@ class TextWorker:
             self._wake.wait(self._poll)
             self._wake.clear()
             try:
-                while not self._stop.is_set() and analyze_pending(self._database):
+                while not self._stop.is_set() and (
+                    analyze_pending(self._database) + analyze_event_texts(self._database)
+                ):
                     pass
             except Exception:
                 logger.exception("analysing free-text answers failed; trying again later")

@@ -3,7 +3,7 @@
 from kokemus.accounts.models import ApiToken, User, UserSession, UserUnit
 from kokemus.audit.models import AuditEntry
 from kokemus.customers.models import Customer, Identity, Merge
-from kokemus.enrich.models import TextAnalysisRecord
+from kokemus.enrich.models import JobCursor, TextAnalysisRecord
 from kokemus.ingest.models import Event, Lock, Source
 from kokemus.journeys.models import JourneyVersion, Stage, Touchpoint, TouchpointEvent, Unit
 from kokemus.surveys.models import Answer, Invitation, Response, Survey, SurveyVersion, Trigger
@@ -16,6 +16,7 @@ __all__ = [
     "Event",
     "Identity",
     "Invitation",
+    "JobCursor",
     "JourneyVersion",
     "Lock",
     "Merge",

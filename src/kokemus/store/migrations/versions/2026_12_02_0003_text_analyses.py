@@ -21,9 +21,18 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "job_cursors",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("position", BIG_ID, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_job_cursors")),
+    )
+    op.create_table(
         "text_analyses",
         sa.Column("id", BIG_ID, nullable=False),
         sa.Column("answer_id", BIG_ID, nullable=True),
+        sa.Column("event_id", BIG_ID, nullable=True),
+        sa.Column("property", sa.String(length=64), nullable=True),
         sa.Column("response_id", sa.Integer(), nullable=True),
         sa.Column("survey_id", sa.Integer(), nullable=True),
         sa.Column("touchpoint_id", sa.Integer(), nullable=True),
@@ -45,6 +54,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_text_analyses")),
         sa.UniqueConstraint("answer_id", name=op.f("uq_text_analyses_answer_id")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_text_analyses_event_id")),
     )
     with op.batch_alter_table("text_analyses", schema=None) as batch_op:
         batch_op.create_index(
@@ -59,5 +69,5 @@ def downgrade() -> None:
     with op.batch_alter_table("text_analyses", schema=None) as batch_op:
         batch_op.drop_index("ix_text_analyses_touchpoint")
         batch_op.drop_index("ix_text_analyses_survey_sentiment")
-
     op.drop_table("text_analyses")
+    op.drop_table("job_cursors")
