@@ -9,6 +9,24 @@ from typing import Literal
 
 from kokemus.text.lexicon import Entry, Lexicon, default_lexicon
 from kokemus.text.normalize import Token, emojis, tokenize
+from kokemus.text.sentiment_words import (
+    BUT_ONLY,
+    CONTRAST,
+    EMOJI_SCORES,
+    FI_CONCESSIVE,
+    INTENSIFIERS,
+    NEGATORS,
+    NOTHING_TO_SAY,
+    PASS_THROUGH,
+    PURPOSE_NEGATORS,
+    REQUESTS,
+    RESOLVED,
+    SV_MANNER,
+    SV_PRONOUNS,
+    THANKS,
+    WHY,
+    WITHOUT,
+)
 
 Label = Literal["negative", "neutral", "positive", "mixed"]
 LABELS: tuple[Label, ...] = ("negative", "neutral", "positive", "mixed")
@@ -27,147 +45,6 @@ CONCESSION_WEIGHT = 0.5
 RESOLVED_SCORE = 1.0
 WHY_PRIOR = -0.8
 
-_NEGATORS = {
-    "fi": frozenset(
-        "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän eikö enkö".split()
-    ),
-    "sv": frozenset(
-        "inte ej aldrig ingen inget inga ingenting utan knappast knappt varken icke".split()
-    ),
-    "en": frozenset(
-        "not no never without hardly barely scarcely nobody nothing none neither nor cannot "
-        "cant dont doesnt didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt "
-        "wouldnt shouldnt".split()
-    ),
-}
-# "Without an appointment" denies what follows but is no complaint by itself.
-_WITHOUT = frozenset({"without", "utan", "ilman"})
-# "jotta ei" denies only what is wished for: "ettei jää aikaa" is bad, but "ettei mene
-# väärään paikkaan" still worries about the wrong place.
-_PURPOSE_NEGATORS = {"fi": frozenset({"ettei", "jottei"})}
-# Words a denial reaches past without spending its window: "didn't seem to want to help".
-_PASS_THROUGH = {
-    "fi": frozenset("edes yhtään kyllä".split()),
-    "sv": frozenset("att ens vilja ville verkar verkade riktigt".split()),
-    "en": frozenset(
-        "to be been even seem seems seemed want wanted bother bothered try tried able "
-        "really actually".split()
-    ),
-}
-# "Ei mitään lisättävää", "Nothing to add", "Vet inte": an open question answered with
-# nothing judges nothing, however many denials it takes to say so.
-_NOTHING_TO_SAY = {
-    "fi": frozenset(
-        "ei en mitään muuta lisättävää kommentoitavaa sanottavaa sanoa oikeastaan ole osaa "
-        "tiedä tällä kertaa juuri kai no kyllä".split()
-    ),
-    "sv": frozenset(
-        "nej inte inget ingenting ingen vet att tillägga säga kommentar kommentarer mer "
-        "egentligen något nåt annat just nu".split()
-    ),
-    "en": frozenset(
-        "no nope not nothing none really else to add comment comments don't dont know say "
-        "n/a na at the moment right now i".split()
-    ),
-}
-_INTENSIFIERS = {
-    "fi": {
-        **dict.fromkeys("tosi todella erittäin aivan super supper täysin".split(), 1.5),
-        **dict.fromkeys("niin kauhean hirveän älyttömän järjettömän uskomattoman".split(), 1.5),
-        **dict.fromkeys("ihan kovin melkoisen varsin".split(), 1.2),
-        **dict.fromkeys("aika melko vähän hieman jokseenkin".split(), 0.7),
-    },
-    "sv": {
-        **dict.fromkeys("mycket väldigt riktigt otroligt verkligen extremt helt så".split(), 1.5),
-        **dict.fromkeys("jätte super".split(), 1.5),
-        **dict.fromkeys("ganska lite rätt något".split(), 0.7),
-    },
-    "en": {
-        **dict.fromkeys(
-            "very really so extremely super incredibly absolutely totally completely truly "
-            "utterly highly".split(),
-            1.5,
-        ),
-        **dict.fromkeys("quite pretty".split(), 1.2),
-        **dict.fromkeys("slightly somewhat bit little".split(), 0.7),
-    },
-}
-# A problem reported as put right ("the broken lamp was replaced") is no complaint.
-_RESOLVED = {
-    "fi": frozenset(
-        "korjattiin korjasi korjattu korjasivat ratkesi ratkaistiin ratkaisi ratkaistu "
-        "vaihdettiin hyvitettiin".split()
-    ),
-    "sv": frozenset(
-        "löst löstes löste fixade fixat ersatte ersattes lagade lagat åtgärdade åtgärdat "
-        "åtgärdades".split()
-    ),
-    "en": frozenset("fixed solved resolved sorted replaced repaired refunded".split()),
-}
-_THANKS = {
-    "fi": frozenset("kiitos kiitoksia kiitti kiittäen etukäteen jo valmiiksi paljon".split()),
-    "sv": frozenset("tack på förhand i förväg så mycket tusen".split()),
-    "en": frozenset("thanks thank you in advance cheers many much".split()),
-}
-_BUT_ONLY = {"en": frozenset("nothing anything all".split())}
-_SV_MANNER = frozenset("dåligt slarvigt långsamt sent illa".split())
-_WHY = {
-    "fi": frozenset("miksi miks miksei eikö".split()),
-    "sv": frozenset("varför".split()),
-    "en": frozenset("why".split()),
-}
-_FI_CONCESSIVE = frozenset("vaikka vaikkei vaikken vaikket vaikkemme".split())
-_SV_PRONOUNS = frozenset("jag du han hon den det vi ni de man".split())
-_REQUESTS = {
-    "fi": (
-        "voisitteko",
-        "voitteko",
-        "voisiko",
-        "voiko",
-        "haluaisin",
-        "pyydän",
-        "pyytäisin",
-        "olkaa hyvä",
-        "ystävällisesti",
-    ),
-    "sv": (
-        "kan ni",
-        "kan du",
-        "skulle ni",
-        "skulle du",
-        "jag skulle vilja",
-        "jag vill gärna",
-        "vänligen",
-        "snälla",
-        "skicka gärna",
-        "ring gärna",
-    ),
-    "en": (
-        "please",
-        "could you",
-        "can you",
-        "would you",
-        "could i",
-        "can i",
-        "i'd like",
-        "i would like",
-        "i'd like to",
-        "kindly",
-    ),
-}
-_CONTRAST = {
-    "fi": frozenset("mutta mut kuitenkin silti toisaalta".split()),
-    "sv": frozenset("men dock ändå däremot".split()),
-    "en": frozenset("but however although though".split()),
-}
-_EMOJI_SCORES = {
-    **dict.fromkeys("👍 😊 😄 😀 😃 😁 🙂 🎉 👌 💪 🤩 😍 🥰 ⭐ 🌟 👏 🙏 ✨".split(), 2.0),
-    **dict.fromkeys("❤ 💕 💖 💙 💚 😘".split(), 2.5),
-    **dict.fromkeys(":) :-) ;) ;-) (: <3 :D :-D".split(), 1.5),
-    **dict.fromkeys("👎 😞 😢 😭 🙁 ☹ 😒 😕 😩 😫 💩".split(), -2.0),
-    **dict.fromkeys("😡 😠 🤬 😤".split(), -2.5),
-    **dict.fromkeys(":( :-( :/ :-/ 🙄 😬".split(), -1.5),
-}
 _RATING = re.compile(r"\b(\d{1,2})\s?/\s?(5|10)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|\s-\s")
 
@@ -232,7 +109,7 @@ def label_for_score(score: float) -> Label:
 def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
     """Net score of each clause; a contrast word starts a new, weightier clause and a
     concession ("even though", "trots att", "vaikka") one that counts for less."""
-    contrast = _CONTRAST.get(lang, frozenset())
+    contrast = CONTRAST.get(lang, frozenset())
     clauses: list[Clause] = []
     conceded: list[bool] = []
     current: list[Token] = []
@@ -240,7 +117,7 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
     after_contrast = in_concession = False
     previous_end = 0
     tokens = tokenize(text)
-    if tokens and all(token.lower in _NOTHING_TO_SAY.get(lang, ()) for token in tokens):
+    if tokens and all(token.lower in NOTHING_TO_SAY.get(lang, ()) for token in tokens):
         return []
     skip = 0
     for index, token in enumerate(tokens):
@@ -254,7 +131,7 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
             not concession
             and token.lower in contrast
             # "nothing but praise", "all but gone": "but" means "only" here.
-            and not (index and tokens[index - 1].lower in _BUT_ONLY.get(lang, ()))
+            and not (index and tokens[index - 1].lower in BUT_ONLY.get(lang, ()))
         )
         if concession or is_contrast or (current and _CLAUSE_BREAK.search(gap)):
             clauses.append(_clause(current, lang, lexicon, after_contrast))
@@ -302,11 +179,11 @@ def _concession_length(tokens: list[Token], index: int, lang: str, gap: str) -> 
         if word == "in" and following == "spite":
             return 2
     elif lang == "sv":
-        if word in ("trots", "fastän") or (word == "fast" and following in _SV_PRONOUNS):
+        if word in ("trots", "fastän") or (word == "fast" and following in SV_PRONOUNS):
             return 1
         if word == "även" and following == "om":
             return 2
-    elif lang == "fi" and word in _FI_CONCESSIVE and "," in gap:
+    elif lang == "fi" and word in FI_CONCESSIVE and "," in gap:
         # Without a comma "vaikka" is "for example": "vaikka huomenna".
         return 1
     return 0
@@ -337,7 +214,7 @@ def asks(text: str, lang: str, tokens: list[Token] | None = None) -> bool:
 def is_polite_closing(text: str, lang: str) -> bool:
     """ "Kiitos!", "Thanks in advance": thanks that close a question are manners."""
     words = [token.lower for token in tokenize(text)]
-    return bool(words) and all(word in _THANKS.get(lang, ()) for word in words)
+    return bool(words) and all(word in THANKS.get(lang, ()) for word in words)
 
 
 def _is_request(tokens: list[Token], lang: str) -> bool:
@@ -345,7 +222,7 @@ def _is_request(tokens: list[Token], lang: str) -> bool:
     judges, like a plain question."""
     opening = " ".join(token.lower for token in tokens[:3])
     return any(
-        opening == start or opening.startswith(start + " ") for start in _REQUESTS.get(lang, ())
+        opening == start or opening.startswith(start + " ") for start in REQUESTS.get(lang, ())
     )
 
 
@@ -354,11 +231,11 @@ def _is_plain_question(text: str, tokens: list[Token], lang: str) -> bool:
     why, which in feedback is a complaint ("Miksi kukaan ei vastaa?")."""
     if not text.rstrip().endswith("?"):
         return False
-    return not any(token.lower in _WHY.get(lang, ()) for token in tokens)
+    return not any(token.lower in WHY.get(lang, ()) for token in tokens)
 
 
 def _asks_why(text: str, tokens: list[Token], lang: str) -> bool:
-    why = _WHY.get(lang, frozenset())
+    why = WHY.get(lang, frozenset())
     return text.rstrip().endswith("?") and any(token.lower in why for token in tokens[:3])
 
 
@@ -377,8 +254,8 @@ def _clause(tokens: list[Token], lang: str, lexicon: Lexicon, after_contrast: bo
 
 
 def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
-    negators = _NEGATORS.get(lang, frozenset())
-    intensifiers = _INTENSIFIERS.get(lang, {})
+    negators = NEGATORS.get(lang, frozenset())
+    intensifiers = INTENSIFIERS.get(lang, {})
     words = [token.lower for token in tokens]
     total = 0.0
     negated_until = -1
@@ -386,7 +263,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
     denial_pending = False
     denial_unresolved = False
     previous: tuple[int, Entry, float] | None = None
-    purpose = _PURPOSE_NEGATORS.get(lang, frozenset())
+    purpose = PURPOSE_NEGATORS.get(lang, frozenset())
     keeps_complaints = False
     denial_next = -1
     put_right = _puts_right(words, lang, negators)
@@ -401,7 +278,7 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
         if is_negator:
             negated_until = _window_end(words, index, lang)
             denial_next = _next_counted(words, index, lang)
-            denial_pending = word not in _WITHOUT or _omits_an_act(words, index, lang)
+            denial_pending = word not in WITHOUT or _omits_an_act(words, index, lang)
             keeps_complaints = word in purpose
             if (
                 lang in NEGATION_AFTER_VERB
@@ -458,12 +335,12 @@ def _judges_manner(word: str, lang: str) -> bool:
         return word.endswith("ly")
     if lang == "fi":
         return word.endswith("sti")
-    return word in _SV_MANNER
+    return word in SV_MANNER
 
 
 def _puts_right(words: list[str], lang: str, negators: frozenset[str]) -> bool:
     """Whether the clause says a problem was put right, and not that it was not."""
-    resolved = _RESOLVED.get(lang, frozenset())
+    resolved = RESOLVED.get(lang, frozenset())
     return any(
         word in resolved
         and not any(_is_negator(before, negators, lang) for before in words[max(0, i - 3) : i])
@@ -473,7 +350,7 @@ def _puts_right(words: list[str], lang: str, negators: frozenset[str]) -> bool:
 
 def _next_counted(words: list[str], index: int, lang: str) -> int:
     """The first word after `index` that a denial spends its window on."""
-    skip = _PASS_THROUGH.get(lang, frozenset())
+    skip = PASS_THROUGH.get(lang, frozenset())
     following = index + 1
     while following < len(words) and words[following] in skip:
         following += 1
@@ -493,7 +370,7 @@ def _omits_an_act(words: list[str], index: int, lang: str) -> bool:
 
 def _window_end(words: list[str], index: int, lang: str) -> int:
     """The last word a negator at `index` reaches: NEGATION_WINDOW words that count."""
-    skip = _PASS_THROUGH.get(lang, frozenset())
+    skip = PASS_THROUGH.get(lang, frozenset())
     counted = 0
     end = index
     while end + 1 < len(words) and counted < NEGATION_WINDOW:
@@ -509,7 +386,7 @@ def _is_negator(word: str, negators: frozenset[str], lang: str) -> bool:
 
 
 def _emoji_score(text: str) -> float:
-    return sum(_EMOJI_SCORES.get(symbol, 0.0) for symbol in emojis(text))
+    return sum(EMOJI_SCORES.get(symbol, 0.0) for symbol in emojis(text))
 
 
 def _rating_score(text: str) -> float:
