@@ -270,3 +270,14 @@ def test_a_denial_reaches_a_phrase_past_light_words() -> None:
 def test_still_lets_a_denial_pass_by_but_is_no_complaint_alone() -> None:
     assert sentiment("Paketti ei ole yhä tullut.", "fi").label == "negative"
     assert sentiment("Asun yhä samassa osoitteessa.", "fi").label == "neutral"
+
+
+def test_vaikka_concedes_without_a_comma_when_a_verb_follows() -> None:
+    text = "Kuski jätti paketin rappuun vaikka pyysin soittamaan."
+    assert sentiment(text, "fi").label == "negative"
+    assert sentiment("Voin tulla vaikka huomenna.", "fi").label == "neutral"
+
+
+def test_a_seam_that_came_apart_is_no_problem_solved() -> None:
+    text = "Takin vetoketju jumittaa ja sauma ratkesi jo ensimmäisellä viikolla."
+    assert sentiment(text, "fi").label == "negative"

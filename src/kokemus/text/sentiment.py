@@ -14,6 +14,7 @@ from kokemus.text.sentiment_words import (
     CONTRAST,
     EMOJI_SCORES,
     FI_CONCESSIVE,
+    FI_SUBJECTS,
     INTENSIFIERS,
     NEGATORS,
     NOTHING_TO_SAY,
@@ -183,10 +184,16 @@ def _concession_length(tokens: list[Token], index: int, lang: str, gap: str) -> 
             return 1
         if word == "även" and following == "om":
             return 2
-    elif lang == "fi" and word in FI_CONCESSIVE and "," in gap:
-        # Without a comma "vaikka" is "for example": "vaikka huomenna".
+    elif lang == "fi" and word in FI_CONCESSIVE and ("," in gap or _finite(following)):
+        # Without a comma and a verb or subject after it, "vaikka" is "for example":
+        # "vaikka huomenna".
         return 1
     return 0
+
+
+def _finite(word: str) -> bool:
+    """A Finnish first-person past verb ("pyysin", "maksoin") or a subject pronoun."""
+    return word.endswith("in") or word in FI_SUBJECTS
 
 
 def _weigh_concessions(clauses: list[Clause], conceded: list[bool]) -> None:

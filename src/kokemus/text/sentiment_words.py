@@ -70,7 +70,7 @@ INTENSIFIERS = {
 # A problem reported as put right ("the broken lamp was replaced") is no complaint.
 RESOLVED = {
     "fi": frozenset(
-        "korjattiin korjasi korjattu korjasivat ratkesi ratkaistiin ratkaisi ratkaistu "
+        "korjattiin korjasi korjattu korjasivat ratkaistiin ratkaisi ratkaistu "
         "vaihdettiin hyvitettiin".split()
     ),
     "sv": frozenset(
@@ -91,6 +91,7 @@ WHY = {
     "sv": frozenset("varför".split()),
     "en": frozenset("why".split()),
 }
+FI_SUBJECTS = frozenset("minä mä me he se hän ne sä sinä olen oli olin on".split())
 FI_CONCESSIVE = frozenset("vaikka vaikkei vaikken vaikket vaikkemme".split())
 SV_PRONOUNS = frozenset("jag du han hon den det vi ni de man".split())
 REQUESTS = {
