@@ -177,6 +177,26 @@ def wrk(url: str, seconds: int, connections: int, threads: int, script: Path) ->
     return figures
 
 
+def measure(
+    command: list[str], path: str, args: argparse.Namespace, env: dict[str, str], script: Path
+) -> dict[str, float]:
+    """Start a server (its port appended), warm it up for 2 s, then load it; its figures."""
+    port = free_port()
+    if "--serve-noop" in command:
+        server = start([*command, str(port)], port, env)
+    else:
+        server = start([*command, "--port", str(port)], port, env)
+    url = f"http://127.0.0.1:{port}{path}"
+    try:
+        wrk(url, 2, args.connections, args.wrk_threads, script)
+        before = cpu_seconds(server.pid)
+        figures = wrk(url, args.seconds, args.connections, args.wrk_threads, script)
+        figures["cpu_ms"] = (cpu_seconds(server.pid) - before) * 1000 / figures["requests"]
+    finally:
+        stop(server)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -211,54 +231,17 @@ def main() -> None:
     }
     print(f"{args.workers} server workers, {args.connections} connections, {args.seconds} s each")
 
-    port = free_port()
-    server = start(
-        [
-            kokemus,
-            "serve",
-            "--no-migrate",
-            "--no-scheduler",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ],
-        port,
-        env,
-    )
-    try:
-        wrk(f"http://127.0.0.1:{port}/s/{public_id}", 2, args.connections, args.wrk_threads, script)
-        before = cpu_seconds(server.pid)
-        survey = wrk(
-            f"http://127.0.0.1:{port}/s/{public_id}",
-            args.seconds,
-            args.connections,
-            args.wrk_threads,
-            script,
-        )
-        survey["cpu_ms"] = (cpu_seconds(server.pid) - before) * 1000 / survey["requests"]
-    finally:
-        stop(server)
-
-    port = free_port()
-    noop = start(
-        [sys.executable, __file__, "--serve-noop", str(port), "--workers", str(args.workers)],
-        port,
-        env,
-    )
-    try:
-        wrk(f"http://127.0.0.1:{port}/s/x", 2, args.connections, args.wrk_threads, script)
-        before = cpu_seconds(noop.pid)
-        ceiling = wrk(
-            f"http://127.0.0.1:{port}/s/x",
-            args.seconds,
-            args.connections,
-            args.wrk_threads,
-            script,
-        )
-        ceiling["cpu_ms"] = (cpu_seconds(noop.pid) - before) * 1000 / ceiling["requests"]
-    finally:
-        stop(noop)
+    kokemus_serve = [
+        kokemus,
+        "serve",
+        "--no-migrate",
+        "--no-scheduler",
+        "--workers",
+        str(args.workers),
+    ]
+    survey = measure(kokemus_serve, f"/s/{public_id}", args, env, script)
+    noop_serve = [sys.executable, __file__, "--workers", str(args.workers), "--serve-noop"]
+    ceiling = measure(noop_serve, "/s/x", args, env, script)
 
     database = Database(f"sqlite:///{store}")
     with database.transaction() as session:

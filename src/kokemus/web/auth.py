@@ -20,7 +20,8 @@ from kokemus.accounts.passwords import MAX_LENGTH, PasswordRejected
 from kokemus.accounts.sessions import SignedIn
 from kokemus.api.deps import AppDatabase, AppSettings
 from kokemus.config import Settings
-from kokemus.web.auth_texts import LANGUAGE_NAMES, TEXTS
+from kokemus.web.auth_texts import TEXTS
+from kokemus.web.languages import LANGUAGE_NAMES
 from kokemus.web.security import client_address, is_https, new_token, same_token
 from kokemus.web.survey_texts import choose_language
 

@@ -4,8 +4,6 @@ from typing import Final
 
 from kokemus.accounts.passwords import MIN_LENGTH
 
-LANGUAGE_NAMES: Final = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
-
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "fi": {
         "sign_in_title": "Kirjaudu Kokemukseen",

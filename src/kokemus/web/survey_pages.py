@@ -50,7 +50,8 @@ from kokemus.surveys.submit import (
     ResponseWriter,
     prepare,
 )
-from kokemus.web.survey_texts import LANGUAGE_NAMES, UI, choose_language
+from kokemus.web.languages import LANGUAGE_NAMES
+from kokemus.web.survey_texts import UI, choose_language
 
 FORM_LIMIT = 64 * 1024
 RESUME_DAYS = 30

@@ -2,8 +2,6 @@
 
 from typing import Final
 
-LANGUAGE_NAMES: Final = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
-
 UI: Final[dict[str, dict[str, str]]] = {
     "fi": {
         "next": "Seuraava",
