@@ -126,8 +126,12 @@ def pages(definition: SurveyDefinition) -> list[list[Question]]:
     """Questions grouped into pages; a question shown on an answer on its page starts the next.
 
     Pages work without JavaScript: what decides whether a question is shown has always been
-    sent before that question's page is drawn.
+    sent before that question's page is drawn. Published definitions are kept in memory,
+    so their pages are worked out once (callers must not change the lists).
     """
+    hit = _pages.get(id(definition))
+    if hit is not None and hit[0] is definition:
+        return hit[1]
     grouped: list[list[Question]] = []
     for question in definition.questions:
         on_page = {earlier.key for earlier in grouped[-1]} if grouped else set()
@@ -135,7 +139,13 @@ def pages(definition: SurveyDefinition) -> list[list[Question]]:
         if not grouped or question.new_page or depends_here:
             grouped.append([])
         grouped[-1].append(question)
+    if len(_pages) > 1024:
+        _pages.clear()
+    _pages[id(definition)] = (definition, grouped)
     return grouped
+
+
+_pages: dict[int, tuple[SurveyDefinition, list[list[Question]]]] = {}
 
 
 def read_page(

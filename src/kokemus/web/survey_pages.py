@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from limits import parse as parse_rate
 from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -65,8 +65,8 @@ class RateLimit:
 
     def __init__(self, rate: str) -> None:
         self._rate = parse_rate(rate)
-        # A sliding counter costs the same per hit however many hits the window holds.
-        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+        # A fixed-window counter costs the same per hit however many hits the window holds.
+        self._limiter = FixedWindowRateLimiter(MemoryStorage())
 
     def allow(self, address: str) -> bool:
         return self._limiter.hit(self._rate, "survey", address)
