@@ -182,6 +182,7 @@ def test_praise_that_opens_a_sarcasm_is_a_complaint(text: str, lang: str) -> Non
         ("The broken lamp was replaced within a day, thank you!", "en"),
         ("Rikkinäinen tuoli vaihdettiin uuteen, kiitos.", "fi"),
         ("Felet åtgärdades direkt, tack!", "sv"),
+        ("Hon visste direkt vad felet var och fixade det på plats.", "sv"),
     ],
 )
 def test_a_problem_put_right_is_praise(text: str, lang: str) -> None:

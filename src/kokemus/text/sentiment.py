@@ -305,7 +305,10 @@ def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
             # time"); one that opens with the negator ("no problem") is its own meaning,
             # and one further on is not denied ("barely moved for half an hour").
             denied = not is_negator and index <= min(denial_next, negated_until)
-            total += phrase_entry.negated if denied else phrase_entry.score
+            value = phrase_entry.negated if denied else phrase_entry.score
+            if put_right and value < 0 and not denied:
+                value, problem_put_right = 0.0, True
+            total += value
             denial_pending = False
             # "eikä kukaan auta": the negation reaches past the phrase it opens.
             if not is_negator:
