@@ -282,3 +282,13 @@ def test_vaikka_concedes_without_a_comma_when_a_verb_follows() -> None:
 def test_a_seam_that_came_apart_is_no_problem_solved() -> None:
     text = "Takin vetoketju jumittaa ja sauma ratkesi jo ensimmäisellä viikolla."
     assert sentiment(text, "fi").label == "negative"
+
+
+def test_a_fix_followed_by_a_denial_is_no_fix() -> None:
+    text = "Kolme kertaa korjattu eikä vika ole vieläkään poissa."
+    assert sentiment(text, "fi").label == "negative"
+
+
+def test_taking_something_seriously_is_praise() -> None:
+    text = "My manager listens and takes suggestions seriously."
+    assert sentiment(text, "en").label == "positive"

@@ -349,11 +349,13 @@ def _judges_manner(word: str, lang: str) -> bool:
 
 
 def _puts_right(words: list[str], lang: str, negators: frozenset[str]) -> bool:
-    """Whether the clause says a problem was put right, and not that it was not."""
+    """Whether the clause says a problem was put right, and not that it was not, nor
+    that it is still there ("korjattu kolme kertaa eikä vika ole poissa")."""
     resolved = RESOLVED.get(lang, frozenset())
     return any(
         word in resolved
         and not any(_is_negator(before, negators, lang) for before in words[max(0, i - 3) : i])
+        and not any(_is_negator(after, negators, lang) for after in words[i + 1 :])
         for i, word in enumerate(words)
     )
 
