@@ -166,7 +166,10 @@ class Analyzer:
         closings = _polite_closings([s.text for s in split], scored, lang)
         for index, (sentence, clauses) in enumerate(zip(split, scored, strict=True)):
             weight = 0.0 if index in closings else 1.0
-            all_clauses.extend(replace(clause, score=clause.score * weight) for clause in clauses)
+            if weight == 1.0:
+                all_clauses.extend(clauses)
+            else:
+                all_clauses.extend(replace(c, score=c.score * weight) for c in clauses)
             evaluated = self._evaluated(clauses, lang)
             evaluated_by_sentence.append(evaluated)
             words = [token.lower for token in tokenize(sentence.text)]
