@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kokemus.store.base import Base, BigId, JsonDoc, UtcDateTime, utcnow
@@ -9,6 +9,12 @@ from kokemus.store.base import Base, BigId, JsonDoc, UtcDateTime, utcnow
 SURVEY_STATUSES = ("draft", "published", "closed")
 RESPONSE_CHANNELS = ("invitation", "link", "qr", "widget", "api")
 INVITATION_STATUSES = ("scheduled", "sent", "reminded", "responded", "failed", "expired")
+
+
+def _present(name: str, *columns: str, unique: bool = False) -> Index:
+    """An index over the rows where the last column is set."""
+    present = text(f"{columns[-1]} IS NOT NULL")
+    return Index(name, *columns, unique=unique, sqlite_where=present, postgresql_where=present)
 
 
 class Survey(Base):
@@ -100,20 +106,22 @@ class Response(Base):
     __tablename__ = "survey_responses"
     __table_args__ = (
         Index("ix_survey_responses_survey_time", "survey_id", "submitted_at"),
-        # Fingerprints are hashes: the column alone finds one, whatever the survey.
-        Index("ix_survey_responses_fingerprint", "fingerprint"),
-        # Other channels may send a response again: their own id makes that harmless.
-        UniqueConstraint("survey_id", "external_id"),
+        # Partial indexes, on what most rows leave empty: one response per invitation; a
+        # resume token; other channels' own ids (sending again changes nothing); the
+        # customer; the fingerprint (a hash: the column alone finds one, whatever the survey).
+        _present("ix_survey_responses_invitation", "invitation_id", unique=True),
+        _present("ix_survey_responses_resume", "resume_hash", unique=True),
+        _present("ix_survey_responses_external", "survey_id", "external_id", unique=True),
+        _present("ix_survey_responses_customer", "customer_id"),
+        _present("ix_survey_responses_fingerprint", "fingerprint"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
     survey_version: Mapped[int]
     # One response per invitation token.
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_invitations.id"), unique=True
-    )
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     event_id: Mapped[int | None] = mapped_column(BigId)
     touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
@@ -122,7 +130,7 @@ class Response(Base):
     complete: Mapped[bool] = mapped_column(default=False)
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     # Anonymous respondents resume with a cookie carrying this token (kept as a hash).
-    resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    resume_hash: Mapped[str | None] = mapped_column(String(64))
     # Hash of address, browser and answers: the same anonymous answers sent twice.
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(200))

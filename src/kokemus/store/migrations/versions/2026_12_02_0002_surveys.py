@@ -180,20 +180,28 @@ def upgrade() -> None:
             ["unit_id"], ["units.id"], name=op.f("fk_survey_responses_unit_id_units")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_responses")),
-        sa.UniqueConstraint("invitation_id", name=op.f("uq_survey_responses_invitation_id")),
-        sa.UniqueConstraint("resume_hash", name=op.f("uq_survey_responses_resume_hash")),
-        sa.UniqueConstraint(
-            "survey_id", "external_id", name=op.f("uq_survey_responses_survey_id_external_id")
-        ),
     )
-    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_survey_responses_customer_id"), ["customer_id"], unique=False
+    # Partial indexes: most rows leave these columns empty, and an entry per empty value
+    # would be written (and checkpointed) for every answer stored.
+    for name, columns, unique in (
+        ("ix_survey_responses_invitation", ["invitation_id"], True),
+        ("ix_survey_responses_resume", ["resume_hash"], True),
+        ("ix_survey_responses_external", ["survey_id", "external_id"], True),
+        ("ix_survey_responses_customer", ["customer_id"], False),
+        ("ix_survey_responses_fingerprint", ["fingerprint"], False),
+    ):
+        present = sa.text(f"{columns[-1]} IS NOT NULL")
+        op.create_index(
+            name,
+            "survey_responses",
+            columns,
+            unique=unique,
+            sqlite_where=present,
+            postgresql_where=present,
         )
-        batch_op.create_index("ix_survey_responses_fingerprint", ["fingerprint"], unique=False)
-        batch_op.create_index(
-            "ix_survey_responses_survey_time", ["survey_id", "submitted_at"], unique=False
-        )
+    op.create_index(
+        "ix_survey_responses_survey_time", "survey_responses", ["survey_id", "submitted_at"]
+    )
 
     op.create_table(
         "survey_answers",
@@ -230,11 +238,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_survey_answers_question")
 
     op.drop_table("survey_answers")
-    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
-        batch_op.drop_index("ix_survey_responses_survey_time")
-        batch_op.drop_index("ix_survey_responses_fingerprint")
-        batch_op.drop_index(batch_op.f("ix_survey_responses_customer_id"))
-
     op.drop_table("survey_responses")
     with op.batch_alter_table("survey_invitations", schema=None) as batch_op:
         batch_op.drop_index("ix_survey_invitations_due")
