@@ -47,7 +47,7 @@ def test_sign_in_see_the_home_page_and_sign_out(
     page.get_by_label("Salasana").fill(PASSWORD)
     page.get_by_role("button", name="Kirjaudu").click()
     expect(page).to_have_url(f"{site}/")
-    expect(page.get_by_role("heading", name="In the store")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tietovarastossa")).to_be_visible()
     expect(page.get_by_text("Ella Esimerkki")).to_be_visible()
     page.screenshot(path=screenshots / "home-signed-in.png", full_page=True)
 

@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 from http.cookies import SimpleCookie
 
@@ -19,29 +18,9 @@ from tests.accounts.helpers import PASSWORD, add_user
 from tests.factories import load_default_journey
 from tests.surveys.helpers import publish_template
 from tests.web.conftest import MakeClient
+from tests.web.helpers import EMAIL, csrf_of, sign_in
 
-EMAIL = "ella@example.com"
 GENERIC = "The email or password is wrong, or the account is locked"
-
-
-def csrf_of(page: httpx2.Response) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
-
-
-def sign_in(
-    client: TestClient,
-    email: str = EMAIL,
-    password: str = PASSWORD,
-    *,
-    next_path: str = "/",
-    headers: dict[str, str] | None = None,
-) -> httpx2.Response:
-    form = client.get("/login", params={"next": next_path, "lang": "en"}, headers=headers)
-    data = {"email": email, "password": password, "csrf": csrf_of(form), "next": next_path}
-    data["lang"] = "en"
-    return client.post("/login", data=data, headers=headers, follow_redirects=False)
 
 
 def set_cookies(answer: httpx2.Response) -> dict[str, SimpleCookie]:
