@@ -23,6 +23,7 @@ from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
 from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWriter
 from kokemus.web import auth, pages, security, survey_pages
+from kokemus.web import customers as customer_pages
 
 ERROR_CODES = {
     400: "bad_request",
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         texts.router,
         auth.router,
         pages.router,
+        customer_pages.router,
     )
     for router in routers:
         app.include_router(router)

@@ -1,6 +1,7 @@
 """One customer across systems: find, profile, timeline, merges."""
 
 import base64
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -76,8 +77,14 @@ class Cursor:
 
 
 def profile(
-    session: Session, customer: Customer, *, limit: int = 50, cursor: str | None = None
+    session: Session,
+    customer: Customer,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    touchpoint_ids: Collection[int] | None = None,
 ) -> dict[str, Any]:
+    """`touchpoint_ids`, when given, keeps the timeline to events at those touchpoints."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput("limit", f"must be between 1 and {MAX_PAGE}")
     sources = {source.id: source.name for source in session.scalars(select(Source))}
@@ -86,7 +93,9 @@ def profile(
             select(Identity).where(Identity.customer_id == customer.id).order_by(Identity.id)
         )
     )
-    events, next_cursor = timeline(session, customer.id, limit, cursor, sources)
+    events, next_cursor = timeline(
+        session, customer.id, limit, cursor, sources, touchpoint_ids=touchpoint_ids
+    )
     return {
         "id": customer.id,
         "created_at": customer.created_at,
@@ -113,6 +122,8 @@ def timeline(
     limit: int,
     cursor: str | None,
     sources: dict[int, str],
+    *,
+    touchpoint_ids: Collection[int] | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Events from every source, newest first, `limit` at a time."""
     query = (
@@ -124,6 +135,8 @@ def timeline(
         .order_by(Event.occurred_at.desc(), Event.id.desc())
         .limit(limit + 1)
     )
+    if touchpoint_ids is not None:
+        query = query.where(Event.touchpoint_id.in_(touchpoint_ids))
     if cursor:
         after = Cursor.decode(cursor)
         query = query.where(
