@@ -24,6 +24,7 @@ from kokemus.store import Database
 from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWriter
 from kokemus.web import auth, pages, security, survey_pages
 from kokemus.web import customers as customer_pages
+from kokemus.web import journey as journey_page
 
 ERROR_CODES = {
     400: "bad_request",
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         auth.router,
         pages.router,
         customer_pages.router,
+        journey_page.router,
     )
     for router in routers:
         app.include_router(router)
