@@ -22,7 +22,7 @@ from kokemus.errors import DomainError
 from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
 from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWriter
-from kokemus.web import auth, pages, security, survey_pages
+from kokemus.web import admin, auth, pages, security, survey_pages
 from kokemus.web import customers as customer_pages
 from kokemus.web import journey as journey_page
 
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         pages.router,
         customer_pages.router,
         journey_page.router,
+        admin.router,
     )
     for router in routers:
         app.include_router(router)

@@ -61,6 +61,10 @@ class WriteKeys:
         known = self._known.get(hash_secret(key))
         return known[0] if known is not None and known[1] > time.monotonic() else None
 
+    def forget(self) -> None:
+        """After a key is rotated or a source disabled here: no need to wait out the ttl."""
+        self._known.clear()
+
     def source_id(self, database: Database, key: str) -> int:
         """The key's source, from memory or else the store (a blocking call)."""
         remembered = self.remembered(key)
