@@ -17,6 +17,7 @@ from kokemus.errors import DomainError
 from kokemus.ingest.models import Source
 from kokemus.ingest.sources import source_for_write_key
 from kokemus.store import Database
+from kokemus.web.security import POLICY
 from tests.accounts.helpers import PASSWORD, add_user
 from tests.factories import add_source, add_token, load_default_journey
 from tests.web.conftest import MakeClient
@@ -263,3 +264,21 @@ def test_admin_changes_on_both_stores(both: TestClient, database: Database) -> N
         "token.create",
         "user.create",
     ]
+
+
+def test_every_app_page_sends_the_security_headers_and_no_inline_code(
+    admin: TestClient, store: Database
+) -> None:
+    add_source(store, "shop")
+    paths = ["/", "/customers", "/customers?q=a%40example.com", "/journey", *ADMIN_PAGES]
+    for path in paths:
+        page = admin.get(path)
+        assert page.status_code == 200, path
+        assert page.headers["content-security-policy"] == POLICY
+        assert page.headers["cache-control"] == "no-store"
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "<script" not in page.text
+        assert " style=" not in page.text
+        assert '<a class="skip" href="#main">' in page.text
+        assert '<main id="main"' in page.text
+        assert 'href="/static/app.css"' in page.text
