@@ -127,6 +127,18 @@ def test_sign_in_search_a_customer_and_open_their_page(
         expect(page).to_have_url(f"{site}/admin/{path}")
         problems += look(page, screenshots, f"admin-{path}")
 
+    page.get_by_label("Sähköposti").fill("kalle@example.com")
+    page.get_by_label("Nimi").fill("Kalle Kuski")
+    page.get_by_label("Rooli").select_option(label="kumppani")
+    page.get_by_role("group", name="Yksiköt").get_by_label("Delivery partner").check()
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Luo").click()
+    expect(page.get_by_role("status")).to_have_text("Käyttäjä kalle@example.com luotu.")
+    row = page.get_by_role("row").filter(has_text="kalle@example.com")
+    expect(row).to_contain_text("kumppani")
+    expect(row).to_contain_text("Delivery partner")
+    problems += look(page, screenshots, "admin-user-created")
+
     page.get_by_role("link", name="Lähteet", exact=True).click()
     page.get_by_label("Nimi").fill("crm")
     page.get_by_role("button", name="Luo").click()

@@ -209,6 +209,8 @@ def test_users_create_with_role_and_units_then_disable(
     assert wrong_unit.status_code == 422
     assert "a partner&#39;s units must be partners" in wrong_unit.text
     assert 'value="x@example.com"' in wrong_unit.text  # kept for correcting
+    assert 'value="carrier" checked' not in wrong_unit.text
+    assert 'value="store" checked' in wrong_unit.text
     short = admin.post("/admin/users", data={**form, "email": "y@example.com", "password": "short"})
     assert short.status_code == 422
 

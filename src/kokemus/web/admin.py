@@ -201,7 +201,13 @@ def create_user(
         created = users.create_user(session, new, actor=actor)
         return {"notice": layout.texts(user)["user_created"].format(email=created.email)}
 
-    draft = {"email": email, "display_name": display_name, "role": role, "language": language}
+    draft = {
+        "email": email,
+        "display_name": display_name,
+        "role": role,
+        "language": language,
+        "units": new.units,
+    }
     return _post(request, database, settings, user, csrf, change, _users, draft=draft)
 
 
@@ -257,7 +263,7 @@ def _post(
     change: Done,
     page: Page,
     *,
-    draft: dict[str, str] | None = None,
+    draft: dict[str, Any] | None = None,
 ) -> Response:
     """Check role and CSRF, make the change in one transaction, then answer with the page.
 

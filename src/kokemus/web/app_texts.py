@@ -133,7 +133,8 @@ _OWN: Final[dict[str, dict[str, str]]] = {
         "display_name": "Name",
         "role": "Role",
         "units": "Units",
-        "units_hint": "Hold Ctrl or ⌘ to choose several. Admins and analysts may have none.",
+        "units_hint": "A user sees what these units and the units below them own. "
+        "Admins and analysts may have none, and then see everything.",
         "all_units": "all units",
         "new_user": "New user",
         "initial_password": "Password",
@@ -270,8 +271,8 @@ _OWN: Final[dict[str, dict[str, str]]] = {
         "display_name": "Nimi",
         "role": "Rooli",
         "units": "Yksiköt",
-        "units_hint": "Valitse useampi Ctrl- tai ⌘-näppäimellä. Pääkäyttäjät ja analyytikot "
-        "voivat olla ilman.",
+        "units_hint": "Käyttäjä näkee sen, mikä kuuluu näille yksiköille ja niiden alayksiköille. "
+        "Pääkäyttäjät ja analyytikot voivat olla ilman, jolloin he näkevät kaiken.",
         "all_units": "kaikki yksiköt",
         "new_user": "Uusi käyttäjä",
         "initial_password": "Salasana",
@@ -407,8 +408,8 @@ _OWN: Final[dict[str, dict[str, str]]] = {
         "display_name": "Namn",
         "role": "Roll",
         "units": "Enheter",
-        "units_hint": "Håll ned Ctrl eller ⌘ för att välja flera. Administratörer och analytiker "
-        "kan vara utan.",
+        "units_hint": "Användaren ser det som hör till de här enheterna och enheterna under dem. "
+        "Administratörer och analytiker kan vara utan och ser då allt.",
         "all_units": "alla enheter",
         "new_user": "Ny användare",
         "initial_password": "Lösenord",
