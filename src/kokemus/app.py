@@ -25,6 +25,7 @@ from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWrit
 from kokemus.web import admin, auth, pages, security, survey_pages
 from kokemus.web import customers as customer_pages
 from kokemus.web import journey as journey_page
+from kokemus.web.rate_limits import RateLimit
 
 ERROR_CODES = {
     400: "bad_request",
@@ -83,7 +84,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.write_keys = segment.WriteKeys()
     app.state.group_writer = group_writer
-    app.state.survey_rate_limit = survey_pages.RateLimit(settings.survey_rate_limit)
+    app.state.survey_rate_limit = RateLimit(
+        settings.survey_rate_limit, "survey", settings.rate_limit_storage
+    )
     app.state.response_writer = response_writer
     app.state.published_surveys = PublishedSurveys(database)
     app.state.journey_places = JourneyPlaces(database)

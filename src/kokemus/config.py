@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         default="30/10 minutes",
         description="Answers one address may send to anonymous survey links (a `limits` rate).",
     )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where per-address limits count: memory:// (each worker on its own) or "
+        "redis://host:6379 (once for all workers and servers).",
+    )
     survey_frame_ancestors: str = Field(
         default="*", description="Sites that may embed survey pages (the widget); CSP syntax."
     )

@@ -1,4 +1,5 @@
 import pytest
+import redis
 from fastapi.testclient import TestClient
 
 from kokemus.app import create_app
@@ -273,3 +274,33 @@ questions: [{key: stars, type: rating, text: {fi: Tähdet}}]
         assert response.touchpoint_id == service.touchpoint_ids(session)["store-visit"]
         assert response.unit_id == service.unit_id(session, "store")
     assert response.channel == "qr"
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_is_up() -> bool:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="no Redis server on 127.0.0.1:6379")
+def test_workers_share_the_limit_through_redis(database_url: str, database: Database) -> None:
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    settings = Settings(
+        database_url=database_url, survey_rate_limit="3/minute", rate_limit_storage=REDIS_URL
+    )
+    link = page_of(database)
+    # Two apps on one store stand for two worker processes.
+    with (
+        TestClient(create_app(settings, database)) as first,
+        TestClient(create_app(settings, database)) as second,
+    ):
+        codes = [
+            client.post(link, data={"p": "0", "q.stars": "2"}).status_code
+            for client in (first, second, first, second)
+        ]
+    assert codes == [200, 200, 200, 429]

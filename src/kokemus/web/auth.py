@@ -11,9 +11,6 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from limits import parse as parse_rate
-from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
 
 from kokemus.accounts import sessions
 from kokemus.accounts.passwords import MAX_LENGTH, PasswordRejected
@@ -22,6 +19,7 @@ from kokemus.api.deps import AppDatabase, AppSettings
 from kokemus.config import Settings
 from kokemus.web.auth_texts import TEXTS
 from kokemus.web.languages import LANGUAGE_NAMES
+from kokemus.web.rate_limits import RateLimit
 from kokemus.web.security import client_address, is_https, new_token, same_token
 from kokemus.web.survey_texts import choose_language
 
@@ -42,21 +40,22 @@ class SignInRequired(Exception):
 
 
 class LoginRateLimit:
-    """Failed sign-ins per address, across accounts, per worker process."""
+    """Failed sign-ins per address, across accounts (see RateLimit for where it counts)."""
 
-    def __init__(self, rate: str) -> None:
-        self._rate = parse_rate(rate)
-        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+    def __init__(self, rate: str, storage: str = "memory://") -> None:
+        self._limit = RateLimit(rate, "login", storage)
 
     def blocked(self, address: str) -> bool:
-        return not self._limiter.test(self._rate, "login", address)
+        return not self._limit.within(address)
 
     def failed(self, address: str) -> None:
-        self._limiter.hit(self._rate, "login", address)
+        self._limit.allow(address)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    app.state.login_rate_limit = LoginRateLimit(settings.login_rate_limit)
+    app.state.login_rate_limit = LoginRateLimit(
+        settings.login_rate_limit, settings.rate_limit_storage
+    )
 
     async def to_sign_in(request: Request, error: Exception) -> Response:
         assert isinstance(error, SignInRequired)

@@ -17,9 +17,6 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from limits import parse as parse_rate
-from limits.storage import MemoryStorage
-from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -51,6 +48,7 @@ from kokemus.surveys.submit import (
     prepare,
 )
 from kokemus.web.languages import LANGUAGE_NAMES
+from kokemus.web.rate_limits import RateLimit
 from kokemus.web.survey_texts import UI, choose_language
 
 FORM_LIMIT = 64 * 1024
@@ -58,18 +56,6 @@ RESUME_DAYS = 30
 ANONYMOUS_CHANNELS = ("link", "qr", "widget")
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
-
-
-class RateLimit:
-    """Answers per address to anonymous links, per worker process."""
-
-    def __init__(self, rate: str) -> None:
-        self._rate = parse_rate(rate)
-        # A fixed-window counter costs the same per hit however many hits the window holds.
-        self._limiter = FixedWindowRateLimiter(MemoryStorage())
-
-    def allow(self, address: str) -> bool:
-        return self._limiter.hit(self._rate, "survey", address)
 
 
 @dataclass
