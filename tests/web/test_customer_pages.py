@@ -1,5 +1,6 @@
 """The customer pages on both stores: search, profile, timeline, responses, and scope."""
 
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -278,3 +279,13 @@ def test_customer_pages_need_sign_in(shop: Shop) -> None:
     answer = client.get(f"/customers/{shop.anna}", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login?next=%2Fcustomers%2F")
+
+
+def test_the_home_page_counts_what_the_user_may_see(shop: Shop) -> None:
+    def counts(email: str) -> list[str]:
+        page = shop.client(email).get("/")
+        return re.findall(r"<dd>(\d+)</dd>", page.text)
+
+    assert counts("admin@example.com") == ["2", "5", "2"]  # customers, events, sources
+    assert counts("carrier@example.com") == ["1", "1", "2"]  # Anna, her delivery
+    assert counts("shopkeeper@example.com") == ["0", "0", "2"]

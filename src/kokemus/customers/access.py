@@ -7,11 +7,11 @@ A partner sees, of such a customer, only what happened at its own touchpoints.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kokemus.accounts.scope import Scoped, visible_unit_ids
-from kokemus.customers.models import Identity
+from kokemus.customers.models import Customer, Identity
 from kokemus.ingest.models import Event
 from kokemus.journeys.models import Touchpoint
 
@@ -61,3 +61,28 @@ def _met_at(session: Session, customer_id: int, touchpoints: frozenset[int]) -> 
         .limit(1)
     )
     return found is not None
+
+
+@dataclass(frozen=True)
+class Counts:
+    customers: int
+    events: int
+
+
+def visible_counts(session: Session, user: Scoped) -> Counts:
+    """How many customers and events the user may see: all, or those at their touchpoints."""
+    touchpoints = scoped_touchpoint_ids(session, user)
+    if touchpoints is None:
+        customers = select(func.count()).where(Customer.merged_into_id.is_(None))
+        events = select(func.count()).select_from(Event)
+        return Counts(session.scalar(customers) or 0, session.scalar(events) or 0)
+    if not touchpoints:
+        return Counts(0, 0)
+    at_touchpoints = Event.touchpoint_id.in_(touchpoints)
+    met = (
+        select(func.count(func.distinct(Identity.customer_id)))
+        .join(Event, Event.identity_id == Identity.id)
+        .where(at_touchpoints)
+    )
+    events = select(func.count()).select_from(Event).where(at_touchpoints)
+    return Counts(session.scalar(met) or 0, session.scalar(events) or 0)
