@@ -93,6 +93,14 @@ def test_sign_in_search_a_customer_and_open_their_page(
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+    # What the keyboard is on is drawn with an outline that shows.
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Sähköposti tai puhelinnumero")).to_be_focused()
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert outline[0] != "none" and outline[1] >= 2, outline
 
     page.get_by_label("Sähköposti tai puhelinnumero").fill("anna@example.com")
     page.get_by_role("button", name="Hae").click()
