@@ -226,6 +226,9 @@ def test_customers_show_and_unmerge(database_url: str, database: Database, tmp_p
         merge = session.get(Merge, 1)
         assert merge is not None
         assert merge.undo_reason == "shared laptop"
+    logged = run(database_url, "audit", "list").output
+    assert "customer.unmerge" in logged
+    assert "command line" in logged
     assert "Home" not in run(database_url, "customers", "show", "kaisa@example.fi").output
     assert run(database_url, "customers", "unmerge", "1", "--reason", "again").exit_code == 1
     assert run(database_url, "customers", "show", "nobody@example.fi").exit_code == 1

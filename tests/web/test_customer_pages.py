@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kokemus.app import create_app
+from kokemus.audit.models import AuditEntry
 from kokemus.config import Settings
 from kokemus.customers.access import can_see_customer
 from kokemus.customers.models import Customer
@@ -234,6 +235,24 @@ def test_a_merged_customer_redirects_to_the_survivor_and_shows_the_merge(shop: S
     assert f"Customer {merged} merged into {survivor}" in page.text
     assert "identity resolution" in page.text
     assert "message &#39;m1&#39; from shop" in page.text
+
+    # Undone through the API: the page says when, by what and why, and so does the audit log.
+    token = add_token(shop.database, "ops", scope="admin")
+    undone = shop.anonymous().post(
+        "/api/v1/customers/merges/1/undo",
+        params={"reason": "<b>two</b> people"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert undone.status_code == 200, undone.text
+    page = admin.get(f"/customers/{survivor}")
+    assert "by API token ops: &lt;b&gt;two&lt;/b&gt; people" in page.text
+    with shop.database.transaction() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "customer.unmerge")
+        ).one()
+        assert entry.target == "merge 1"
+        assert entry.details["via"] == "API token ops"
+        assert entry.details["merged_id"] == merged
     assert admin.get("/customers/999999").status_code == 404
 
 

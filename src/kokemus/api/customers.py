@@ -58,7 +58,8 @@ def get_customer(
 
 @router.post("/merges/{merge_id}/undo")
 def undo_merge(
-    merge_id: RowId, session: DbSession, _token: AdminToken, reason: str = Query(min_length=1)
+    merge_id: RowId, session: DbSession, token: AdminToken, reason: str = Query(min_length=1)
 ) -> dict[str, Any]:
     """Separate two customers a merge joined; they are not merged automatically again."""
-    return service.merge_view(service.unmerge(session, merge_id, reason))
+    undone = service.unmerge(session, merge_id, reason, via=f"API token {token.name}")
+    return service.merge_view(undone)

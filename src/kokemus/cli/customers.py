@@ -78,7 +78,7 @@ def _print_profile(document: dict[str, Any]) -> None:
 def unmerge(app: AppContext, merge_id: int, reason: str) -> None:
     """Undo a merge: the merged customer gets back its identities and their events."""
     with app.database.transaction() as session:
-        merge = service.unmerge(session, merge_id, reason)
+        merge = service.unmerge(session, merge_id, reason, via="command line")
     click.echo(
         f"Merge {merge.id} undone: customer {merge.merged_id} is separate from "
         f"{merge.survivor_id} again ({len(merge.identity_ids)} identities moved back)."

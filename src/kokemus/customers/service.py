@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from kokemus.accounts.models import User
+from kokemus.audit.models import AuditEntry
+from kokemus.audit.service import SYSTEM, Actor, record
 from kokemus.customers.identity import InvalidIdentity, normalise_email, normalise_phone
 from kokemus.customers.models import GLOBAL_SCOPE, Customer, Identity, Merge
 from kokemus.errors import Conflict, InvalidInput, NotFound
@@ -191,8 +194,18 @@ def merge_view(merge: Merge) -> dict[str, Any]:
     }
 
 
-def unmerge(session: Session, merge_id: int, reason: str) -> Merge:
-    """Give the merged customer back the identities the merge took (and their events)."""
+def unmerge(
+    session: Session,
+    merge_id: int,
+    reason: str,
+    *,
+    actor: Actor = SYSTEM,
+    via: str | None = None,
+) -> Merge:
+    """Give the merged customer back the identities the merge took (and their events).
+
+    `via` says who undid it when no signed-in user did: the command line, an API token.
+    """
     dialect.take_write_lock(session)
     merge = session.get(Merge, merge_id)
     if merge is None:
@@ -212,5 +225,33 @@ def unmerge(session: Session, merge_id: int, reason: str) -> Merge:
     )
     merge.undone_at = now
     merge.undo_reason = reason
+    details = {"survivor_id": merge.survivor_id, "merged_id": merge.merged_id, "reason": reason}
+    if via:
+        details["via"] = via
+    target = _merge_target(merge_id)
+    record(session, "customer.unmerge", actor=actor, target=target, details=details)
     session.flush()
     return merge
+
+
+def who_undid(session: Session, merge_ids: Collection[int]) -> dict[int, str]:
+    """Per undone merge, who undid it as the audit log has it: a user's email, or the way."""
+    if not merge_ids:
+        return {}
+    targets = {_merge_target(merge_id): merge_id for merge_id in merge_ids}
+    rows = session.execute(
+        select(AuditEntry.target, AuditEntry.details, User.email)
+        .outerjoin(User, User.id == AuditEntry.user_id)
+        .where(AuditEntry.action == "customer.unmerge", AuditEntry.target.in_(targets))
+        .order_by(AuditEntry.id)
+    )
+    found: dict[int, str] = {}
+    for target, details, email in rows:
+        who = email or (details or {}).get("via")
+        if target in targets and who:
+            found[targets[target]] = str(who)
+    return found
+
+
+def _merge_target(merge_id: int) -> str:
+    return f"merge {merge_id}"

@@ -90,11 +90,13 @@ def customer_page(
     responses = customer_responses(
         session, customer.id, user.language, touchpoint_ids=access.touchpoint_ids
     )
+    undone = [merge["id"] for merge in shown["merges"] if merge["undone_at"] is not None]
     next_cursor = shown["timeline"]["next_cursor"]
     context: dict[str, Any] = {
         "customer": shown,
         "traits": sorted(_flat_traits(shown["traits"]).items()),
         "responses": responses,
+        "undone_by": service.who_undid(session, undone),
         "partial": access.touchpoint_ids is not None,
         "first_page": cursor is None,
         "older": f"?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
