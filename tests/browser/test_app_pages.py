@@ -100,7 +100,9 @@ def test_sign_in_search_a_customer_and_open_their_page(
         "() => { const s = getComputedStyle(document.activeElement);"
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
     )
-    assert outline[0] != "none" and outline[1] >= 2, outline
+    style, width = outline
+    assert style != "none"
+    assert width >= 2
 
     page.get_by_label("Sähköposti tai puhelinnumero").fill("anna@example.com")
     page.get_by_role("button", name="Hae").click()
