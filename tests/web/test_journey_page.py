@@ -13,7 +13,7 @@ from kokemus.journeys.models import JourneyVersion
 from kokemus.journeys.service import default_journey_text
 from kokemus.store import Database
 from tests.accounts.helpers import add_user
-from tests.factories import load_default_journey
+from tests.factories import add_source, load_default_journey, send, track
 from tests.web.conftest import MakeClient
 from tests.web.helpers import csrf_of, sign_in
 
@@ -187,3 +187,22 @@ def test_loading_a_map_on_both_stores(both: TestClient, database: Database) -> N
     again = both.get("/journey")
     assert '<th scope="row">Home delivery</th>' in again.text
     assert "Awareness" not in again.text
+
+
+def test_admins_see_the_event_names_no_touchpoint_claims(
+    admin: TestClient, make_client: MakeClient, store: Database
+) -> None:
+    add_source(store, "shop")
+    messages = [track("Wishlist <Added>", message_id=f"w{n}", user_id="u1") for n in range(3)] + [
+        track("Order Delivered", message_id="d1", user_id="u1")
+    ]
+    assert send(store, messages, source="shop").rejected == []
+    page = admin.get("/journey")
+    unmapped = page.text.split('id="unmapped-heading"')[1].split("</section>")[0]
+    assert "<code>Wishlist &lt;Added&gt;</code>" in unmapped
+    assert "<td>3</td>" in unmapped
+    assert "Order Delivered" not in unmapped  # it maps to home delivery
+    add_user(store, "analyst@example.com", role="analyst")
+    analyst = make_client()
+    sign_in(analyst, "analyst@example.com")
+    assert 'id="unmapped-heading"' not in analyst.get("/journey").text

@@ -95,6 +95,11 @@ _OWN: Final[dict[str, dict[str, str]]] = {
         "class_owned": "owned",
         "class_paid": "paid",
         "class_earned": "earned",
+        "unmapped_title": "Event names no touchpoint claims",
+        "unmapped_hint": "Events with these names arrived, but the map puts them at no "
+        "touchpoint: add them to a touchpoint's events.",
+        "count": "Count",
+        "last_seen": "Last seen",
         "upload_title": "Replace the journey map",
         "upload_hint": "A YAML file in the shape `kokemus journey show` prints. "
         "Touchpoints left out are kept, inactive.",
@@ -233,6 +238,11 @@ _OWN: Final[dict[str, dict[str, str]]] = {
         "class_owned": "oma",
         "class_paid": "ostettu",
         "class_earned": "ansaittu",
+        "unmapped_title": "Tapahtumanimet ilman kosketuspistettä",
+        "unmapped_hint": "Näillä nimillä on saapunut tapahtumia, joita kartta ei kohdista "
+        "mihinkään kosketuspisteeseen: lisää ne jonkin kosketuspisteen tapahtumiin.",
+        "count": "Määrä",
+        "last_seen": "Viimeksi",
         "upload_title": "Vaihda asiakaspolun kartta",
         "upload_hint": "YAML-tiedosto samassa muodossa kuin `kokemus journey show` tulostaa. "
         "Pois jätetyt kosketuspisteet säilyvät passiivisina.",
@@ -371,6 +381,11 @@ _OWN: Final[dict[str, dict[str, str]]] = {
         "class_owned": "egen",
         "class_paid": "köpt",
         "class_earned": "förtjänad",
+        "unmapped_title": "Händelsenamn utan kontaktpunkt",
+        "unmapped_hint": "Händelser med de här namnen har kommit in, men kartan placerar dem "
+        "vid ingen kontaktpunkt: lägg till dem i en kontaktpunkts händelser.",
+        "count": "Antal",
+        "last_seen": "Senast",
         "upload_title": "Byt kundresans karta",
         "upload_hint": "En YAML-fil i samma form som `kokemus journey show` skriver ut. "
         "Kontaktpunkter som utelämnas behålls som inaktiva.",

@@ -19,6 +19,7 @@ from kokemus.web.auth import CurrentUser
 router = APIRouter(include_in_schema=False)
 
 MAX_FILE_BYTES = 1_000_000
+MAX_UNMAPPED = 50
 
 
 @router.get("/journey", response_class=HTMLResponse)
@@ -92,6 +93,7 @@ def _page(
     with database.transaction() as session:
         document = service.journey_document(session)
         unit_names: dict[str, str] = dict(session.execute(select(Unit.key, Unit.name)).all())
+        unmapped = service.unmapped(session)[:MAX_UNMAPPED] if user.role == "admin" else []
     context = {
         "journey": document,
         "unit_names": unit_names,
@@ -99,6 +101,7 @@ def _page(
         "draft": draft,
         "notice": notice,
         "can_edit": user.role == "admin",
+        "unmapped": unmapped,
     }
     title = layout.texts(user)["journey_title"]
     status = 422 if errors else 200
