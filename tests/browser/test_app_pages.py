@@ -128,7 +128,11 @@ def test_sign_in_search_a_customer_and_open_their_page(
     problems += look(page, screenshots, "customer")
 
     page.get_by_role("link", name="Asiakaspolku").click()
-    expect(page.get_by_role("table")).to_contain_text("Home delivery")
+    journey = page.get_by_role("table", name="Vaihe × Kosketuspiste")
+    expect(journey).to_contain_text("Home delivery")
+    expect(
+        page.get_by_role("region", name="Tapahtumanimet ilman kosketuspistettä")
+    ).to_contain_text(HOSTILE)
     expect(page.get_by_label("Polkutiedosto (YAML)")).to_be_visible()
     problems += look(page, screenshots, "journey")
 
