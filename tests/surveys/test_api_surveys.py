@@ -234,3 +234,13 @@ def test_triggers_through_the_api(client: TestClient, database: Database) -> Non
     assert disabled.json()["active"] is False
     assert [t["active"] for t in client.get(url, headers=bearer(admin)).json()] == [False]
     assert client.post(f"{url}/999/disable", headers=bearer(admin)).status_code == 404
+
+
+def test_a_survey_named_by_a_huge_number_is_simply_not_found(
+    client: TestClient, database: Database
+) -> None:
+    reader = add_token(database, "reader", scope="read")
+    for ref in ("99999999999999999999", "2147483648"):
+        assert client.get(f"/api/v1/surveys/{ref}", headers=bearer(reader)).status_code == 404
+        listed = client.get(f"/api/v1/texts?survey={ref}", headers=bearer(reader))
+        assert listed.status_code == 404

@@ -134,7 +134,11 @@ def analyze_event_texts(
         for event_id, touchpoint, props in rows
         for key, text in _first_text(props, properties)
     ]
-    results = (analyzer or default_analyzer()).analyze_many([item.text for item in waiting])
+    results = (
+        (analyzer or default_analyzer()).analyze_many([item.text for item in waiting])
+        if waiting
+        else []
+    )
     with database.write_transaction() as session:
         done = (
             set(

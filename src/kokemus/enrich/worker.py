@@ -34,7 +34,9 @@ class TextWorker:
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            # A batch in progress is not waited for long: what it has not stored is read
+            # again by the next start, since only stored analyses count as done.
+            self._thread.join(timeout=2)
             self._thread = None
 
     def _run(self) -> None:

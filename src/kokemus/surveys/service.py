@@ -51,7 +51,9 @@ def update_definition(session: Session, survey: Survey, definition: SurveyDefini
 def get_survey(session: Session, ref: str | int) -> Survey:
     """A survey by its id or its key."""
     text = str(ref)
-    condition = Survey.id == int(text) if text.isdigit() else Survey.key == text
+    # Digits name an id when they fit one; longer digit strings can only be keys.
+    by_id = text.isdigit() and len(text) <= 9
+    condition = Survey.id == int(text) if by_id else Survey.key == text
     survey = session.scalar(select(Survey).where(condition))
     if survey is None:
         raise NotFound(f"no survey {text!r}")
