@@ -3,9 +3,9 @@
 An invitation's link token is shown once, in the message, and kept only as a hash
 (`Invitation.token_hash`). So the token is made when the message is sent, not when the
 invitation is created: until then the row holds the hash of a random secret nobody keeps,
-a link that cannot be followed. The reminder carries a fresh token and its hash replaces
-the first one: the first message's link then stops working, the reminder's link resumes
-any partial answers (they belong to the invitation, not to the token).
+a link that cannot be followed. The reminder carries a fresh token; the first message's
+hash is kept beside it, so both links lead to the same invitation and its partial answers
+(they belong to the invitation, not to the token).
 """
 
 import re
@@ -146,6 +146,7 @@ def record_reminder(
     """The reminder's attempt. An undelivered reminder gives the first link back."""
     if outcome != "sent":
         invitation.token_hash = earlier_hash
+        invitation.earlier_token_hash = None
         invitation.last_error = error
     match (invitation.status, outcome):
         case ("sent", "sent"):

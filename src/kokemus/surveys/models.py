@@ -77,12 +77,15 @@ class Invitation(Base):
         Index("ix_survey_invitations_due", "status", "send_at"),
         Index("ix_survey_invitations_customer", "customer_id", "created_at"),
         UniqueConstraint("trigger_id", "event_id"),
+        _present("ix_survey_invitations_earlier_token", "earlier_token_hash", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
-    # The link's token is shown once (in the message) and kept only as a hash.
+    # The link's token is shown once (in the message) and kept only as a hash; after a
+    # reminder, the first message's link keeps working too.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    earlier_token_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     email: Mapped[str | None] = mapped_column(String(320))

@@ -137,6 +137,8 @@ def _claim(
             token = new_token()
             earlier = invitation.token_hash
             invitation.token_hash = hash_secret(token)
+            if reminders:
+                invitation.earlier_token_hash = earlier
             _set_due(invitation, reminders, now + SENDING_LEASE)
             letter = Letter(
                 to=invitation.email or "",

@@ -282,9 +282,12 @@ def invitation_thanks(token: str, request: Request, database: AppDatabase) -> Re
 
 
 def _invitation(session: Session, token: str) -> Invitation | None:
-    return session.scalar(
-        select(Invitation).where(Invitation.token_hash == hash_secret(token[:100]))
-    )
+    """The invitation a link names: the latest message's, or the first one's after a reminder."""
+    hashed = hash_secret(token[:100])
+    found = session.scalar(select(Invitation).where(Invitation.token_hash == hashed))
+    if found is None:
+        found = session.scalar(select(Invitation).where(Invitation.earlier_token_hash == hashed))
+    return found
 
 
 def _invitation_visit(session: Session, token: str, request: Request) -> Visit | Response:

@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("survey_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("earlier_token_hash", sa.String(length=64), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=True),
         sa.Column("email", sa.String(length=320), nullable=True),
@@ -137,6 +138,14 @@ def upgrade() -> None:
             "ix_survey_invitations_customer", ["customer_id", "created_at"], unique=False
         )
         batch_op.create_index("ix_survey_invitations_due", ["status", "send_at"], unique=False)
+    op.create_index(
+        "ix_survey_invitations_earlier_token",
+        "survey_invitations",
+        ["earlier_token_hash"],
+        unique=True,
+        sqlite_where=sa.text("earlier_token_hash IS NOT NULL"),
+        postgresql_where=sa.text("earlier_token_hash IS NOT NULL"),
+    )
 
     op.create_table(
         "survey_responses",
