@@ -32,6 +32,7 @@ from kokemus.surveys.answers import Answers, is_shown, missing_required, pages, 
 from kokemus.surveys.definition import TEXT_MAX_CHARS, Question, SurveyDefinition, Texts
 from kokemus.surveys.models import Invitation, Survey
 from kokemus.surveys.models import Response as SurveyResponse
+from kokemus.surveys.navigation import bounded_int, page_plan, page_to_show, shown_pages
 from kokemus.surveys.service import (
     get_by_public_id,
     published_definition,
@@ -89,7 +90,7 @@ def anonymous_page(public_id: str, request: Request, database: AppDatabase) -> R
         if not isinstance(visit, Visit):
             return visit
         language = _language(request, visit, params.get("lang"))
-        page = _page_to_show(visit.definition, visit.answers, params.get("p"))
+        page = page_to_show(visit.definition, visit.answers, params.get("p"))
         return _render(request, visit, language, page, visit.answers)
 
 
@@ -141,7 +142,7 @@ async def _answer_at_once(
         return None
     if missing_required(definition, answers) is not None:
         return None
-    if _shown_pages(definition, answers, after=0):
+    if shown_pages(definition, answers, after=0):
         return None
     language = choose_language(
         list(definition.languages), form.get("lang"), None, request.headers.get("accept-language")
@@ -254,7 +255,7 @@ def invitation_page(token: str, request: Request, database: AppDatabase) -> Resp
         if not isinstance(visit, Visit):
             return visit
         language = _language(request, visit, params.get("lang"))
-        page = _page_to_show(visit.definition, visit.answers, params.get("p"))
+        page = page_to_show(visit.definition, visit.answers, params.get("p"))
         return _render(request, visit, language, page, visit.answers)
 
 
@@ -347,7 +348,7 @@ def _answer(
             return visit
         language = _language(request, visit, form.get("lang"))
         all_pages = pages(visit.definition)
-        number = _int(form.get("p"), 0, len(all_pages) - 1)
+        number = bounded_int(form.get("p"), 0, len(all_pages) - 1)
         page = all_pages[number]
         errors: dict[str, str] = {}
         ui = UI[language]
@@ -361,14 +362,14 @@ def _answer(
             answers = read_page(visit.definition, [q for q in page if q.key != key], raw, answers)
         if form.get("nav") == "back":
             _keep(session, visit, answers, language, request)
-            previous = _shown_pages(visit.definition, answers, before=number)
+            previous = shown_pages(visit.definition, answers, before=number)
             return _render(request, visit, language, previous[-1] if previous else 0, answers)
         missing = missing_required(visit.definition, answers, upto=number)
         if missing is not None and any(question.key == missing for question in page):
             errors.setdefault(missing, ui["error_required"])
         if errors:
             return _render(request, visit, language, number, answers, errors, status_code=422)
-        later = _shown_pages(visit.definition, answers, after=number)
+        later = shown_pages(visit.definition, answers, after=number)
         if later:
             _keep(session, visit, answers, language, request)
             return _render(request, visit, language, later[0], answers, set_cookie=True)
@@ -454,11 +455,11 @@ def _render(
 ) -> Response:
     definition = visit.definition
     all_pages = pages(definition)
-    shown = _shown_pages(definition, answers)
+    shown = shown_pages(definition, answers)
     if number not in shown:
         number = shown[0] if shown else 0
     questions = [q for q in all_pages[number] if is_shown(q, answers)]
-    plan = _page_plan(definition, answers, number)
+    plan = page_plan(definition, answers, number)
     ui = UI[language]
 
     def t(texts: Texts | None) -> str:
@@ -579,64 +580,6 @@ def _language(request: Request, visit: Visit, asked: str | None) -> str:
 def _survey_language(survey: Survey) -> str | None:
     languages = survey.definition.get("languages") or []
     return str(languages[0]) if languages else None
-
-
-def _shown_pages(
-    definition: SurveyDefinition,
-    answers: Answers,
-    *,
-    before: int | None = None,
-    after: int | None = None,
-) -> list[int]:
-    found = []
-    for number, page in enumerate(pages(definition)):
-        if before is not None and number >= before:
-            break
-        if after is not None and number <= after:
-            continue
-        if any(is_shown(question, answers) for question in page):
-            found.append(number)
-    return found
-
-
-def _page_plan(definition: SurveyDefinition, answers: Answers, current: int) -> list[int]:
-    """The pages shown up to this one, and those after it that its answers may still open."""
-    grouped = pages(definition)
-    to_come = {question.key for page in grouped[current:] for question in page}
-    plan = []
-    for number, page in enumerate(grouped):
-        if number == current:
-            plan.append(number)
-        elif any(is_shown(question, answers) for question in page) or (
-            number > current
-            and any(q.show_if is not None and q.show_if.question in to_come for q in page)
-        ):
-            plan.append(number)
-    return plan
-
-
-def _page_to_show(definition: SurveyDefinition, answers: Answers, asked: str | None) -> int:
-    """The page asked for, but never past a page whose required questions are unanswered."""
-    shown = _shown_pages(definition, answers)
-    if not shown:
-        return 0
-    if asked is None:
-        # Resuming: the first page not answered yet.
-        for number in shown:
-            if not any(question.key in answers for question in pages(definition)[number]):
-                return number
-        return shown[-1]
-    wanted = _int(asked, 0, len(pages(definition)) - 1)
-    for number in shown:
-        if number >= wanted or missing_required(definition, answers, upto=number) is not None:
-            return number
-    return shown[-1]
-
-
-def _int(value: Any, low: int, high: int) -> int:
-    text = str(value or "")
-    number = int(text) if text.isdigit() and len(text) < 6 else low
-    return min(max(number, low), high)
 
 
 def _embed(visit: Visit) -> dict[str, str]:
