@@ -101,10 +101,32 @@ def find_themes(
 def theme_hits(
     words: Sequence[str], lang: str, taxonomy: Taxonomy, *, evaluative: bool = False
 ) -> Counter[str]:
-    """How many patterns of each theme these words match (a phrase counts twice)."""
-    found = _matches(words, lang, taxonomy.words, taxonomy.phrases)
+    """How many patterns of each theme these words match (a phrase counts twice).
+
+    A word inside a phrase is read as part of it: "web store" is about the website,
+    so "store" there names no other theme on its own.
+    """
+    sources = [(taxonomy.words, taxonomy.phrases)]
     if evaluative:
-        found.update(_matches(words, lang, taxonomy.weak_words, taxonomy.weak_phrases))
+        sources.append((taxonomy.weak_words, taxonomy.weak_phrases))
+    found: Counter[str] = Counter()
+    covered: dict[int, set[str]] = {}
+    for _, multi in sources:
+        phrases = multi.get(lang)
+        if phrases is None:
+            continue
+        for key, start, end in phrases.find(words, lang):
+            found[key] += 2
+            for index in range(start, end):
+                covered.setdefault(index, set()).add(key)
+    for single, _ in sources:
+        patterns = single.get(lang)
+        if patterns is None:
+            continue
+        for index, word in enumerate(words):
+            keys = patterns.keys_for(word, lang)
+            inside = covered.get(index)
+            found.update(keys if inside is None else keys & inside)
     return found
 
 
@@ -113,21 +135,3 @@ def drop_yielding(hits: Counter[str], taxonomy: Taxonomy) -> None:
     for theme, others in taxonomy.yields_to.items():
         if hits[theme] > 0 and any(hits[other] > 0 for other in others):
             del hits[theme]
-
-
-def _matches(
-    words: Sequence[str],
-    lang: str,
-    single: dict[str, WordPatterns],
-    multi: dict[str, PhrasePatterns],
-) -> Counter[str]:
-    found: Counter[str] = Counter()
-    patterns = single.get(lang)
-    if patterns is not None:
-        for word in words:
-            found.update(patterns.keys_for(word, lang))
-    phrases = multi.get(lang)
-    if phrases is not None:
-        for key, _, _ in phrases.find(list(words), lang):
-            found[key] += 2
-    return found
