@@ -125,7 +125,9 @@ def theme_hits(
             continue
         for index, word in enumerate(words):
             keys = patterns.keys_for(word, lang)
-            inside = covered.get(index)
+            if not keys:
+                continue
+            inside = covered.get(index) if covered else None
             found.update(keys if inside is None else keys & inside)
     return found
 
