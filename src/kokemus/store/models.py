@@ -2,16 +2,37 @@
 
 from kokemus.accounts.models import ApiToken, User, UserSession, UserUnit
 from kokemus.audit.models import AuditEntry
+from kokemus.cases.models import (
+    AlertFiring,
+    AlertRule,
+    Case,
+    CaseClaim,
+    CaseContact,
+    CaseEntry,
+    CaseNotification,
+    CaseSignal,
+    RootCause,
+    UnitPolicy,
+)
 from kokemus.customers.models import Customer, Identity, Merge
 from kokemus.enrich.models import JobCursor, TextAnalysisRecord
 from kokemus.ingest.models import Event, Lock, Source
 from kokemus.journeys.models import JourneyVersion, Stage, Touchpoint, TouchpointEvent, Unit
 from kokemus.surveys.models import Answer, Invitation, Response, Survey, SurveyVersion, Trigger
+from kokemus.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "AlertFiring",
+    "AlertRule",
     "Answer",
     "ApiToken",
     "AuditEntry",
+    "Case",
+    "CaseClaim",
+    "CaseContact",
+    "CaseEntry",
+    "CaseNotification",
+    "CaseSignal",
     "Customer",
     "Event",
     "Identity",
@@ -21,6 +42,7 @@ __all__ = [
     "Lock",
     "Merge",
     "Response",
+    "RootCause",
     "Source",
     "Stage",
     "Survey",
@@ -30,7 +52,11 @@ __all__ = [
     "TouchpointEvent",
     "Trigger",
     "Unit",
+    "UnitPolicy",
     "User",
     "UserSession",
     "UserUnit",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
