@@ -192,8 +192,10 @@ def clear_caches() -> None:
         normalize.lemma,
         normalize.standard_form,
         normalize._word_forms,
+        normalize.is_known_word,
         lexicon._lookup,
         patterns._keys_for,
+        patterns._indexed_keys,
         patterns.part_matches,
         pii._is_given_name,
     ]

@@ -15,7 +15,8 @@ from kokemus.text.emotions import EmotionCues, default_cues, find_emotions
 from kokemus.text.language import DEFAULT_LANGUAGES, detect_language, validate_languages
 from kokemus.text.lexicon import Lexicon, default_lexicon
 from kokemus.text.model import Prediction, SentimentModel, load_model
-from kokemus.text.normalize import OffsetMap, normalize_text, split_sentences, tokenize
+from kokemus.text.normalize import OffsetMap, Token, normalize_text, split_sentences, tokenize
+from kokemus.text.patterns import PatternIndex
 from kokemus.text.pii import PiiSpan, find_pii, redact
 from kokemus.text.sentiment import (
     Clause,
@@ -97,6 +98,7 @@ class Analyzer:
     cues: EmotionCues = field(default_factory=default_cues)
     model: SentimentModel | None = None
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
+    _indexed: set[str] = field(default_factory=set, init=False, repr=False)
 
     @classmethod
     def from_files(
@@ -118,6 +120,25 @@ class Analyzer:
 
     def lexicon(self, lang: str) -> Lexicon:
         return self.lexicons.get(lang) or default_lexicon(lang)
+
+    def _index(self, lang: str) -> None:
+        """Look each word up once for every table of this language (see PatternIndex)."""
+        if lang in self._indexed:
+            return
+        taxonomy, cues = self.taxonomy, self.cues
+        tables = [
+            *(table[lang] for table in (taxonomy.words, taxonomy.weak_words) if lang in table),
+            *(
+                table[lang].first
+                for table in (taxonomy.phrases, taxonomy.weak_phrases)
+                if lang in table
+            ),
+            self.lexicon(lang).phrase_patterns.first,
+            *([cues.words[lang]] if lang in cues.words else []),
+            *([cues.phrases[lang].first] if lang in cues.phrases else []),
+        ]
+        PatternIndex(tables)
+        self._indexed.add(lang)
 
     def analyze(self, text: str, lang: str | None = None) -> TextAnalysis:
         return self.analyze_many([text], [lang])[0]
@@ -156,14 +177,19 @@ class Analyzer:
             for s in find_pii(text, lang)
         ]
         lexicon = self.lexicon(lang)
+        self._index(lang)
         sentences: list[SentenceAnalysis] = []
         all_clauses: list[Clause] = []
         evaluated_by_sentence: list[list[Evaluated]] = []
         all_words: list[str] = []
         comment_hits: Counter[str] = Counter()
         split = split_sentences(text)
-        scored = [clause_scores(sentence.text, lang, lexicon) for sentence in split]
-        closings = _polite_closings([s.text for s in split], scored, lang)
+        tokens = [tokenize(sentence.text) for sentence in split]
+        scored = [
+            clause_scores(sentence.text, lang, lexicon, words)
+            for sentence, words in zip(split, tokens, strict=True)
+        ]
+        closings = _polite_closings([s.text for s in split], tokens, scored, lang)
         for index, (sentence, clauses) in enumerate(zip(split, scored, strict=True)):
             weight = 0.0 if index in closings else 1.0
             if weight == 1.0:
@@ -172,7 +198,7 @@ class Analyzer:
                 all_clauses.extend(replace(c, score=c.score * weight) for c in clauses)
             evaluated = self._evaluated(clauses, lang)
             evaluated_by_sentence.append(evaluated)
-            words = [token.lower for token in tokenize(sentence.text)]
+            words = [token.lower for token in tokens[index]]
             all_words.extend(words)
             hits = theme_hits(words, lang, self.taxonomy)
             for _, themes_named in evaluated:
@@ -231,14 +257,18 @@ class Analyzer:
         return ModelInfo(name=self.model.name, version=self.model.version)
 
 
-def _polite_closings(sentences: list[str], scored: list[list[Clause]], lang: str) -> frozenset[int]:
+def _polite_closings(
+    sentences: list[str], tokens: list[list[Token]], scored: list[list[Clause]], lang: str
+) -> frozenset[int]:
     """The thank-you sentences ("Kiitos!", "Thanks in advance.") of a comment that
     otherwise asks or complains: manners, not praise."""
-    closings = frozenset(i for i, text in enumerate(sentences) if is_polite_closing(text, lang))
+    closings = frozenset(
+        i for i, text in enumerate(sentences) if is_polite_closing(text, lang, tokens[i])
+    )
     rest = [i for i in range(len(sentences)) if i not in closings]
     if not closings or not rest:
         return frozenset()
-    asking = all(asks(sentences[i], lang) for i in rest)
+    asking = all(asks(sentences[i], lang, tokens[i]) for i in rest)
     complaining = sum(clause.score for i in rest for clause in scored[i]) < 0
     return closings if asking or complaining else frozenset()
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import islice
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from kokemus.text.normalize import tokenize
+from kokemus.text.normalize import iter_tokens
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 
@@ -64,7 +65,8 @@ def detect_language(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> 
     configured = tuple(languages)
     if len(configured) == 1:
         return configured[0]
-    words = [token.lower for token in tokenize(text) if token.lower.isalpha()]
+    # Only whether there are words at all, and whether there are two or fewer.
+    words = list(islice((t.lower for t in iter_tokens(text) if t.lower.isalpha()), 3))
     if not words:
         return configured[0]
     if len(words) <= 2:

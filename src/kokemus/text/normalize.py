@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,10 +104,13 @@ def normalize_text(text: str) -> tuple[str, OffsetMap]:
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    return [
-        Token(m.group(), m.group().lower(), m.start() + offset, m.end() + offset)
-        for m in _WORD.finditer(text)
-    ]
+    return list(iter_tokens(text, offset))
+
+
+def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
+    for match in _WORD.finditer(text):
+        word = match.group()
+        yield Token(word, word.lower(), match.start() + offset, match.end() + offset)
 
 
 def emojis(text: str) -> list[str]:

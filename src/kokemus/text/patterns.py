@@ -12,6 +12,8 @@ from kokemus.text.normalize import word_forms
 
 ANY_WORD = "*"
 MIN_PREFIX = 2
+_SLOT = "\x1f"
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)
@@ -27,9 +29,12 @@ class WordPatterns:
     prefix_lengths: list[int] = field(default_factory=list)
     # One regex finds whether any ending or part occurs before each is tried.
     _screen: re.Pattern[str] | None = None
+    # A PatternIndex that answers for this table too, and this table's slot in it.
+    _index: tuple[PatternIndex, int] | None = None
 
     def add(self, pattern: str, key: str) -> None:
         self._screen = None
+        self._index = None
         if pattern == ANY_WORD:
             self.any_word.add(key)
         elif pattern.startswith("*") and pattern.endswith("*"):
@@ -45,7 +50,21 @@ class WordPatterns:
             self.exact[pattern].add(key)
 
     def keys_for(self, word: str, lang: str) -> frozenset[str]:
+        if self._index is not None:
+            index, slot = self._index
+            return _indexed_keys(index, word, lang)[slot]
         return _keys_for(self, word, lang)
+
+    def merge(self, other: WordPatterns, tag: str) -> None:
+        """Add every pattern of `other`, its keys prefixed with `tag`."""
+        for table, into in ((other.exact, self.exact), (other.prefix, self.prefix)):
+            for pattern, keys in table.items():
+                into[pattern].update(tag + key for key in keys)
+        self.suffix.extend((ending, tag + key) for ending, key in other.suffix)
+        self.infix.extend((part, tag + key) for part, key in other.infix)
+        self.any_word.update(tag + key for key in other.any_word)
+        self.prefix_lengths = sorted({*self.prefix_lengths, *other.prefix_lengths})
+        self._screen = None
 
     def screen(self) -> re.Pattern[str]:
         if self._screen is None:
@@ -55,8 +74,38 @@ class WordPatterns:
         return self._screen
 
 
+class PatternIndex:
+    """Several tables looked up in one pass over a word's forms. The taxonomy, the
+    lexicon's phrases and the emotion cues all ask about the same words; each table
+    then reads its own slot of the one cached answer."""
+
+    def __init__(self, tables: Sequence[WordPatterns]) -> None:
+        self.size = len(tables)
+        self.merged = WordPatterns()
+        for slot, table in enumerate(tables):
+            self.merged.merge(table, f"{slot}{_SLOT}")
+        for slot, table in enumerate(tables):
+            table._index = (self, slot)
+
+
+@lru_cache(maxsize=500_000)
+def _indexed_keys(index: PatternIndex, word: str, lang: str) -> tuple[frozenset[str], ...]:
+    found = _find_keys(index.merged, word, lang)
+    if not found:
+        return (_NONE,) * index.size
+    by_slot: list[set[str]] = [set() for _ in range(index.size)]
+    for tagged in found:
+        slot, _, key = tagged.partition(_SLOT)
+        by_slot[int(slot)].add(key)
+    return tuple(frozenset(keys) if keys else _NONE for keys in by_slot)
+
+
 @lru_cache(maxsize=500_000)
 def _keys_for(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
+    return _find_keys(patterns, word, lang)
+
+
+def _find_keys(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
     keys: set[str] = set(patterns.any_word)
     screen = patterns.screen()
     for form in word_forms(word, lang):

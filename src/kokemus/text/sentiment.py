@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,17 +108,20 @@ def label_for_score(score: float) -> Label:
     return "neutral"
 
 
-def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
+def clause_scores(
+    text: str, lang: str, lexicon: Lexicon, tokens: Sequence[Token] | None = None
+) -> list[Clause]:
     """Net score of each clause; a contrast word starts a new, weightier clause and a
     concession ("even though", "trots att", "vaikka") one that counts for less."""
     contrast = CONTRAST.get(lang, frozenset())
     clauses: list[Clause] = []
     conceded: list[bool] = []
     current: list[Token] = []
-    last_tokens: list[Token] = []
+    last_tokens: Sequence[Token] = []
     after_contrast = in_concession = False
     previous_end = 0
-    tokens = tokenize(text)
+    if tokens is None:
+        tokens = tokenize(text)
     if tokens and all(token.lower in NOTHING_TO_SAY.get(lang, ()) for token in tokens):
         return []
     skip = 0
@@ -168,7 +172,7 @@ def clause_scores(text: str, lang: str, lexicon: Lexicon) -> list[Clause]:
     ]
 
 
-def _concession_length(tokens: list[Token], index: int, lang: str, gap: str) -> int:
+def _concession_length(tokens: Sequence[Token], index: int, lang: str, gap: str) -> int:
     """How many words at `index` open a concession (0 if none)."""
     word = tokens[index].lower
     following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
@@ -212,19 +216,19 @@ def _weigh_concessions(clauses: list[Clause], conceded: list[bool]) -> None:
         clauses[index] = Clause(score, False, clause.words)
 
 
-def asks(text: str, lang: str, tokens: list[Token] | None = None) -> bool:
+def asks(text: str, lang: str, tokens: Sequence[Token] | None = None) -> bool:
     """Whether a sentence asks (a plain question or a polite request) more than judges."""
     words = tokenize(text) if tokens is None else tokens
     return _is_plain_question(text, words, lang) or _is_request(words, lang)
 
 
-def is_polite_closing(text: str, lang: str) -> bool:
+def is_polite_closing(text: str, lang: str, tokens: Sequence[Token] | None = None) -> bool:
     """ "Kiitos!", "Thanks in advance": thanks that close a question are manners."""
-    words = [token.lower for token in tokenize(text)]
+    words = [token.lower for token in (tokenize(text) if tokens is None else tokens)]
     return bool(words) and all(word in THANKS.get(lang, ()) for word in words)
 
 
-def _is_request(tokens: list[Token], lang: str) -> bool:
+def _is_request(tokens: Sequence[Token], lang: str) -> bool:
     """A polite request ("Please call me back", "Kan ni skicka...") asks more than it
     judges, like a plain question."""
     opening = " ".join(token.lower for token in tokens[:3])
@@ -233,7 +237,7 @@ def _is_request(tokens: list[Token], lang: str) -> bool:
     )
 
 
-def _is_plain_question(text: str, tokens: list[Token], lang: str) -> bool:
+def _is_plain_question(text: str, tokens: Sequence[Token], lang: str) -> bool:
     """A question asks more than it judges ("Toimiiko palautus näin?"), unless it asks
     why, which in feedback is a complaint ("Miksi kukaan ei vastaa?")."""
     if not text.rstrip().endswith("?"):
@@ -241,7 +245,7 @@ def _is_plain_question(text: str, tokens: list[Token], lang: str) -> bool:
     return not any(token.lower in WHY.get(lang, ()) for token in tokens)
 
 
-def _asks_why(text: str, tokens: list[Token], lang: str) -> bool:
+def _asks_why(text: str, tokens: Sequence[Token], lang: str) -> bool:
     why = WHY.get(lang, frozenset())
     return text.rstrip().endswith("?") and any(token.lower in why for token in tokens[:3])
 
@@ -254,13 +258,13 @@ def _imply_contrast(clauses: list[Clause]) -> None:
             clauses[index] = Clause(IMPLIED_CONTRAST, True, clause.words)
 
 
-def _clause(tokens: list[Token], lang: str, lexicon: Lexicon, after_contrast: bool) -> Clause:
+def _clause(tokens: Sequence[Token], lang: str, lexicon: Lexicon, after_contrast: bool) -> Clause:
     weight = CONTRAST_WEIGHT if after_contrast else 1.0
     score = weight * _clause_score(tokens, lang, lexicon)
     return Clause(score, after_contrast, tuple(token.lower for token in tokens))
 
 
-def _clause_score(tokens: list[Token], lang: str, lexicon: Lexicon) -> float:
+def _clause_score(tokens: Sequence[Token], lang: str, lexicon: Lexicon) -> float:
     negators = NEGATORS.get(lang, frozenset())
     intensifiers = INTENSIFIERS.get(lang, {})
     words = [token.lower for token in tokens]
