@@ -18,6 +18,14 @@ across every net score (Rocks studied it for NPS only). The value shown is alway
 unadjusted score. With one answer the interval may miss it (one promoter: 100, interval
 -48.5..98.5 at 95 %); that is the published method, kept as it is.
 
+Shares are in % of n: detractors / passives / promoters for nps and enps; weak / good /
+excellent for the rest, 1-2 / 3 / 4-5 on the 1..5 scales and 1-3 / 4 / 5-7 for ces;
+responded / not_responded for the response rate.
+
+Wilson rather than Wald for shares: it stays within 0..100, holds the observed share and
+keeps its coverage near 0 % and 100 %. The t quantile is exact (through the regularized
+incomplete beta function), at every n.
+
 Intervals are clipped to the value's range. A mean of one answer has the whole scale as
 its interval, since one answer says nothing about the spread.
 """
@@ -53,10 +61,11 @@ BANDS: Mapping[MetricName, tuple[Band, Band, Band]] = {
     "stars": _FIVE_BANDS,
     "expectation": _FIVE_BANDS,
 }
+NET_RANGE = (-100.0, 100.0)
 VALUE_RANGES: Mapping[str, tuple[float, float]] = {
-    "nps": (-100.0, 100.0),
-    "enps": (-100.0, 100.0),
-    "expectation": (-100.0, 100.0),
+    "nps": NET_RANGE,
+    "enps": NET_RANGE,
+    "expectation": NET_RANGE,
     "csat": (0.0, 100.0),
     "ces": (1.0, 7.0),
     "stars": (1.0, 5.0),
@@ -172,7 +181,7 @@ def net_interval(bottom: int, middle: int, top: int, *, confidence: float) -> tu
     bottom_a, middle_a, top_a = adjusted(bottom, middle, top)
     net, variance = trinomial_net(bottom_a, middle_a, top_a)
     margin = z_quantile(confidence) * math.sqrt(variance / (bottom_a + middle_a + top_a))
-    return clipped(100 * (net - margin), 100 * (net + margin), VALUE_RANGES["nps"])
+    return clipped(100 * (net - margin), 100 * (net + margin), NET_RANGE)
 
 
 def wilson_interval(successes: int, n: int, confidence: float) -> tuple[float, float]:
