@@ -7,6 +7,7 @@ from kokemus.cli import (
     db,
     demo,
     importing,
+    insights,
     journey,
     serve,
     sources,
@@ -49,6 +50,7 @@ for command in (
     surveys.group,
     users.group,
     audit.group,
+    insights.group,
 ):
     cli.add_command(command)
 
