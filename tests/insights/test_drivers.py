@@ -176,7 +176,10 @@ def test_sixteen_drivers_are_sampled_and_agree_with_exact() -> None:
     exact = analyse_drivers(x, y, names, resamples=0, exact_limit=16)
     assert sampled.sampled
     assert sampled.permutations == DEFAULT_PERMUTATIONS
+    assert codes(sampled) == ["sampled_orders"]
+    assert "from 5000 random orders of the 16 drivers" in sampled.warnings[0].message
     assert not exact.sampled
+    assert exact.warnings == ()
     assert importances(sampled) == pytest.approx(importances(exact), abs=0.002)
     assert sampled.r2 == pytest.approx(exact.r2, abs=1e-12)
 
@@ -314,6 +317,19 @@ def test_data_that_cannot_be_analysed_is_refused(
         analyse_drivers(x, y, names)
 
 
+def test_a_level_outside_0_and_1_is_refused() -> None:
+    with pytest.raises(DriverDataError, match="level: expected a confidence level"):
+        analyse_drivers(np.eye(5), np.arange(5.0), list("abcde"), level=95)
+
+
 def test_an_unknown_method_is_refused() -> None:
     with pytest.raises(DriverDataError, match="method: expected one of lmg, relative_weights"):
         analyse_drivers(np.eye(5), np.arange(5.0), list("abcde"), method="ols")  # type: ignore[arg-type]
+
+
+def test_a_constant_driver_does_not_count_towards_sampling() -> None:
+    x, y = survey(n=200, p=15, seed=12)
+    with_constant = np.column_stack([x, np.ones(200)])
+    analysis = analyse_drivers(with_constant, y, [f"d{j}" for j in range(16)], resamples=0)
+    assert not analysis.sampled
+    assert codes(analysis) == ["constant_driver"]

@@ -65,6 +65,7 @@ class DriverImportance:
     share: float
     ci_low: float | None
     ci_high: float | None
+    # Pearson r with the outcome: the direction, which importances do not show.
     correlation: float
 
 
@@ -106,7 +107,7 @@ def analyse_drivers(
     `resamples=None` picks `default_resamples(method, p)`; 0 gives no intervals. The
     same seed gives the same result; the point estimate does not depend on `resamples`.
     """
-    x, y = _matrices(drivers, outcome, names, method)
+    x, y = _matrices(drivers, outcome, names, method, level)
     complete = np.isfinite(x).all(axis=1) & np.isfinite(y)
     x, y = x[complete], y[complete]
     rows_dropped = int(complete.size - complete.sum())
@@ -119,10 +120,14 @@ def analyse_drivers(
         values, r2 = estimate(x, y)
     except _Degenerate as error:
         raise DriverDataError(str(error)) from None
-    count = default_resamples(method, len(names)) if resamples is None else resamples
+    varying = int((~constant).sum())
+    count = default_resamples(method, varying) if resamples is None else max(0, resamples)
     intervals, skipped = _bootstrap(x, y, estimate, count, level, bootstrap_seed)
     correlations = _outcome_correlations(x, y, constant)
     warnings = _warnings(x, y, names, constant, rows_dropped, skipped, count)
+    sampled = estimate.sampled(varying)
+    if sampled:
+        warnings.append(_sampled_orders(varying, exact_limit, permutations))
     return DriverAnalysis(
         method=method,
         r2=r2,
@@ -130,8 +135,8 @@ def analyse_drivers(
         rows_dropped=rows_dropped,
         drivers=_driver_rows(names, values, r2, intervals, correlations),
         warnings=tuple(warnings),
-        sampled=estimate.sampled(len(names)),
-        permutations=_even(permutations) if estimate.sampled(len(names)) else None,
+        sampled=sampled,
+        permutations=_even(permutations) if sampled else None,
         resamples=count,
         level=level,
     )
@@ -323,10 +328,16 @@ def _driver_rows(
 
 
 def _matrices(
-    drivers: npt.ArrayLike, outcome: npt.ArrayLike, names: Sequence[str], method: str
+    drivers: npt.ArrayLike,
+    outcome: npt.ArrayLike,
+    names: Sequence[str],
+    method: str,
+    level: float,
 ) -> tuple[Matrix, Vector]:
     if method not in METHODS:
         raise DriverDataError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
+    if not 0 < level < 1:
+        raise DriverDataError(f"level: expected a confidence level between 0 and 1, got {level}")
     x = np.asarray(drivers, dtype=np.float64)
     y = np.asarray(outcome, dtype=np.float64)
     if x.ndim != 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
@@ -420,6 +431,14 @@ def _small_sample(n: int, p: int) -> list[AnalysisWarning]:
             f"(at least {MIN_ROWS}, and {ROWS_PER_DRIVER} per driver)",
         )
     ]
+
+
+def _sampled_orders(p: int, exact_limit: int, permutations: int) -> AnalysisWarning:
+    return AnalysisWarning(
+        "sampled_orders",
+        f"LMG estimated from {_even(permutations)} random orders of the {p} drivers "
+        f"(exact up to {exact_limit}): importances carry some sampling noise",
+    )
 
 
 def _collinearity(x: Matrix, y: Vector, names: Sequence[str]) -> list[AnalysisWarning]:
