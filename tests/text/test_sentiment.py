@@ -292,3 +292,56 @@ def test_a_fix_followed_by_a_denial_is_no_fix() -> None:
 def test_taking_something_seriously_is_praise() -> None:
     text = "My manager listens and takes suggestions seriously."
     assert sentiment(text, "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text", ["Jag bryr mig inte.", "De hjälpte mig inte.", "Vi hittade den inte i butiken."]
+)
+def test_swedish_inte_after_the_verb_and_its_pronoun_denies_the_verb(text: str) -> None:
+    assert sentiment(text, "sv").label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Visst var de trevliga, men problemet är fortfarande inte löst.", "sv"),
+        ("Sure, the staff were friendly, but the problem is still not solved.", "en"),
+        ("Toki myyjä oli ystävällinen, mutta ongelma ei ratkennut.", "fi"),
+    ],
+)
+def test_what_is_granted_before_but_does_not_make_a_text_mixed(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Bra pris, fast kvaliteten kunde varit bättre.", "sv"),
+        ("Appen är bra, fast den loggar ut mig ibland.", "sv"),
+        ("Tuote on hyvä, tosin aika kallis.", "fi"),
+    ],
+)
+def test_fast_after_a_comma_and_tosin_are_but(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "mixed"
+
+
+def test_fast_without_a_comma_concedes() -> None:
+    assert sentiment("Vi fick vänta fast vi hade bokat.", "sv").label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("word", "sign"),
+    [
+        ("jättegod", 1),
+        ("urdålig", -1),
+        ("toppenservice", 1),
+        ("skitservice", -1),
+        ("sommarkaos", -1),
+    ],
+)
+def test_swedish_compounds_take_their_booster_or_judging_part(word: str, sign: int) -> None:
+    assert sign * sentiment(f"Det var {word}.", "sv").score > 0.3
+
+
+def test_a_booster_strengthens_a_short_head() -> None:
+    assert sentiment("Maten var jättegod.", "sv").score > sentiment("Maten var god.", "sv").score

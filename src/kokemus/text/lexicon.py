@@ -16,7 +16,18 @@ MIN_COMPOUND_HEAD = 4
 MIN_COMPOUND_MODIFIER = 3
 MIN_COMPOUND_STEM = 5
 MIN_COMPOUND_SCORE = 1.0
-_BOOSTING_MODIFIERS = frozenset("super huippu tosi hyper mega jätte kanon skit toppen sika".split())
+_BOOSTING_MODIFIERS = frozenset(
+    "super huippu tosi hyper mega jätte kanon skit toppen sika ur as svin".split()
+)
+# A boosting modifier before a judging head strengthens it, as the adverb would:
+# "jättegod" is "väldigt god".
+BOOST = 1.5
+MIN_BOOSTED_HEAD = 2
+# Modifiers that judge a neutral head on their own: "toppenservice", "skitservice".
+JUDGING_MODIFIERS = {
+    "sv": {"toppen": 2.5, "kanon": 2.5, "super": 2.0, "dröm": 2.0, "skit": -2.0, "kass": -2.0},
+    "fi": {"super": 2.0, "unelma": 2.0, "surku": -2.0},
+}
 NEGATING_PREFIXES = {"fi": ("epä",), "sv": ("miss", "o"), "en": ("un", "dis", "non")}
 
 
@@ -164,14 +175,42 @@ def _compound_head(lexicon: Lexicon, word: str) -> Entry | None:
         found = _lookup(lexicon, part)
         if found is not None:
             return found
+    boosted = _boosted_head(lexicon, word)
+    if boosted is not None:
+        return boosted
     for start in range(MIN_COMPOUND_MODIFIER, len(word) - MIN_COMPOUND_HEAD + 1):
         head = word[start:]
-        entry = lexicon.exact.get(head) or _longest_prefix(
-            lexicon.prefixes, head, MIN_COMPOUND_STEM
+        # A stem is also a word: "kaos*" is the head of "sommarkaos".
+        entry = (
+            lexicon.exact.get(head)
+            or lexicon.prefixes.get(head)
+            or _longest_prefix(lexicon.prefixes, head, MIN_COMPOUND_STEM)
         )
         if entry is None or abs(entry.score) < MIN_COMPOUND_SCORE:
             continue
         modifier = word[:start]
         if modifier in _BOOSTING_MODIFIERS or is_known_word(modifier, lexicon.lang):
             return entry
+    return _judging_modifier(lexicon, word)
+
+
+def _boosted_head(lexicon: Lexicon, word: str) -> Entry | None:
+    """ "jättegod", "supersnabbt", "urdålig": a known booster, then a judging word (in
+    any inflection) as short as "god" or "kul"."""
+    for modifier in _BOOSTING_MODIFIERS:
+        head = word.removeprefix(modifier)
+        if head == word or len(head) < MIN_BOOSTED_HEAD:
+            continue
+        entry = _exact_or_prefix(lexicon, word_forms(head, lexicon.lang))
+        if entry is not None and abs(entry.score) >= MIN_COMPOUND_SCORE:
+            return Entry(BOOST * entry.score, BOOST * entry.negated)
+    return None
+
+
+def _judging_modifier(lexicon: Lexicon, word: str) -> Entry | None:
+    """ "toppenservice", "skitservice": the modifier judges a head the dictionary knows."""
+    for modifier, score in JUDGING_MODIFIERS.get(lexicon.lang, {}).items():
+        head = word.removeprefix(modifier)
+        if head != word and len(head) >= MIN_COMPOUND_HEAD and is_known_word(head, lexicon.lang):
+            return Entry(score, default_negated(score))
     return None

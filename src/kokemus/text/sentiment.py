@@ -12,13 +12,16 @@ from kokemus.text.lexicon import Entry, Lexicon, default_lexicon
 from kokemus.text.normalize import Token, emojis, tokenize
 from kokemus.text.sentiment_words import (
     BUT_ONLY,
+    CONCEDING,
     CONTRAST,
+    CONTRAST_AFTER_COMMA,
     EMOJI_SCORES,
     FI_CONCESSIVE,
     FI_SUBJECTS,
     INTENSIFIERS,
     NEGATORS,
     NOTHING_TO_SAY,
+    OBJECT_PRONOUNS,
     PASS_THROUGH,
     PURPOSE_NEGATORS,
     REQUESTS,
@@ -70,6 +73,8 @@ class Clause:
     score: float
     after_contrast: bool
     words: tuple[str, ...] = ()
+    # Granted before a "but" ("Visst var de trevliga, men..."): no side of a mixed text.
+    conceded: bool = False
 
 
 def combine(clauses: list[Clause]) -> Sentiment:
@@ -86,7 +91,7 @@ def combine(clauses: list[Clause]) -> Sentiment:
 def _contrasted(clauses: list[Clause]) -> bool:
     """A positive and a negative clause on either side of "but" make a mixed text."""
     for index, clause in enumerate(clauses):
-        if clause.after_contrast and index > 0:
+        if clause.after_contrast and index > 0 and not clauses[index - 1].conceded:
             before = clauses[index - 1].score
             if before * clause.score < 0 and min(abs(before), abs(clause.score)) >= 0.5:
                 return True
@@ -134,7 +139,7 @@ def clause_scores(
         concession = _concession_length(tokens, index, lang, gap) if index else 0
         is_contrast = (
             not concession
-            and token.lower in contrast
+            and (token.lower in contrast or _contrasts_after_comma(token.lower, gap, lang))
             # "nothing but praise", "all but gone": "but" means "only" here.
             and not (index and tokens[index - 1].lower in BUT_ONLY.get(lang, ()))
         )
@@ -155,6 +160,7 @@ def clause_scores(
         clauses.append(_clause(current, lang, lexicon, after_contrast))
         conceded.append(in_concession)
     _weigh_concessions(clauses, conceded)
+    _concede_before_contrast(clauses, lang)
     extra = _emoji_score(text) + _rating_score(text)
     if extra:
         clauses.append(Clause(extra, after_contrast=False, words=()))
@@ -166,10 +172,28 @@ def clause_scores(
     if asks(text, lang, tokens):
         amplifier *= QUESTION_WEIGHT
     return [
-        Clause(c.score * amplifier, c.after_contrast, c.words)
+        Clause(c.score * amplifier, c.after_contrast, c.words, c.conceded)
         for c in clauses
         if c.words or c.score
     ]
+
+
+def _contrasts_after_comma(word: str, gap: str, lang: str) -> bool:
+    """ "Bra pris, fast kvaliteten...": after a comma Swedish "fast" is "men"; without
+    one it is "even though" ("vi fick vänta fast vi hade bokat") or the adjective."""
+    return "," in gap and word in CONTRAST_AFTER_COMMA.get(lang, ())
+
+
+def _concede_before_contrast(clauses: list[Clause], lang: str) -> None:
+    """ "Visst var de trevliga, men problemet är inte löst": what is granted before the
+    "but" counts for less, and the text says what comes after it."""
+    markers = CONCEDING.get(lang, frozenset())
+    turn = next((i for i, c in enumerate(clauses) if c.after_contrast and i > 0), None)
+    if turn is None or not any(word in markers for c in clauses[:turn] for word in c.words):
+        return
+    for index in range(turn):
+        clause = clauses[index]
+        clauses[index] = Clause(CONCESSION_WEIGHT * clause.score, False, clause.words, True)
 
 
 def _concession_length(tokens: Sequence[Token], index: int, lang: str, gap: str) -> int:
@@ -184,7 +208,9 @@ def _concession_length(tokens: Sequence[Token], index: int, lang: str, gap: str)
         if word == "in" and following == "spite":
             return 2
     elif lang == "sv":
-        if word in ("trots", "fastän") or (word == "fast" and following in SV_PRONOUNS):
+        if word in ("trots", "fastän") or (
+            word == "fast" and following in SV_PRONOUNS and "," not in gap
+        ):
             return 1
         if word == "även" and following == "om":
             return 2
@@ -294,11 +320,12 @@ def _clause_score(tokens: Sequence[Token], lang: str, lexicon: Lexicon) -> float
             if (
                 lang in NEGATION_AFTER_VERB
                 and previous is not None
-                and previous[0] == index - 1
+                and _only_pronouns_between(words, previous[0], index, lang)
                 and previous[1].negated * previous[1].score <= 0
             ):
-                # Swedish puts "inte" after the verb: "appen fungerar inte". An adverb the
-                # denial does not turn ("fortfarande inte klar") lets it reach forward.
+                # Swedish puts "inte" after the verb and its pronoun object: "appen
+                # fungerar inte", "de hjälpte mig inte". An adverb the denial does not
+                # turn ("fortfarande inte klar") lets it reach forward.
                 _, verb, counted = previous
                 total += verb.negated - counted
                 negated_until, denial_pending = -1, False
@@ -341,6 +368,11 @@ def _clause_score(tokens: Sequence[Token], lang: str, lexicon: Lexicon) -> float
     if problem_put_right:
         total += RESOLVED_SCORE
     return total + (NEGATION_PRIOR if denial_unresolved else 0.0)
+
+
+def _only_pronouns_between(words: list[str], verb: int, negator: int, lang: str) -> bool:
+    between = words[verb + 1 : negator]
+    return len(between) <= 2 and all(word in OBJECT_PRONOUNS.get(lang, ()) for word in between)
 
 
 def _judges_manner(word: str, lang: str) -> bool:

@@ -74,8 +74,8 @@ RESOLVED = {
         "vaihdettiin hyvitettiin".split()
     ),
     "sv": frozenset(
-        "löst löstes löste fixade fixat ersatte ersattes lagade lagat åtgärdade åtgärdat "
-        "åtgärdades".split()
+        "löst löstes löste löser fixade fixat ersatte ersattes lagade lagat åtgärdade åtgärdat "
+        "åtgärdades ordnade ordnat".split()
     ),
     "en": frozenset("fixed solved resolved sorted replaced repaired refunded".split()),
 }
@@ -94,6 +94,10 @@ WHY = {
 FI_SUBJECTS = frozenset("minä mä me he se hän ne sä sinä olen oli olin on".split())
 FI_CONCESSIVE = frozenset("vaikka vaikkei vaikken vaikket vaikkemme".split())
 SV_PRONOUNS = frozenset("jag du han hon den det vi ni de man".split())
+# What stands between a Swedish verb and its "inte": "bryr sig inte", "hittar den inte".
+OBJECT_PRONOUNS = {
+    "sv": frozenset("mig dig sig oss er honom henne den det dem hen".split()),
+}
 REQUESTS = {
     "fi": (
         "voisitteko",
@@ -132,9 +136,16 @@ REQUESTS = {
     ),
 }
 CONTRAST = {
-    "fi": frozenset("mutta mut kuitenkin silti toisaalta".split()),
+    "fi": frozenset("mutta mut kuitenkin silti toisaalta tosin".split()),
     "sv": frozenset("men dock ändå däremot".split()),
     "en": frozenset("but however although though".split()),
+}
+CONTRAST_AFTER_COMMA = {"sv": frozenset({"fast"})}
+# Words that grant a point before a "but": "visst", "visserligen", "admittedly", "toki".
+CONCEDING = {
+    "fi": frozenset("toki tottakai kieltämättä sinänsä sinällään".split()),
+    "sv": frozenset("visst visserligen förvisso".split()),
+    "en": frozenset("sure admittedly granted".split()),
 }
 EMOJI_SCORES = {
     **dict.fromkeys("👍 😊 😄 😀 😃 😁 🙂 🎉 👌 💪 🤩 😍 🥰 ⭐ 🌟 👏 🙏 ✨".split(), 2.0),
