@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
 from kokemus import __version__
-from kokemus.api import customers, events, journey, segment, surveys, texts
+from kokemus.api import customers, events, journey, metrics, segment, surveys, texts
 from kokemus.api.schemas import EventMessage, SegmentBatch, SegmentMessage
 from kokemus.config import Settings, get_settings
 from kokemus.errors import DomainError
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         journey.router,
         surveys.router,
         texts.router,
+        metrics.router,
         auth.router,
         pages.router,
         customer_pages.router,

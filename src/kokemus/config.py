@@ -17,7 +17,14 @@ class Settings(BaseSettings):
     default_phone_region: str = Field(
         default="FI", description="Region assumed for phone numbers written without +country."
     )
-    timezone: str = "Europe/Helsinki"
+    timezone: str = Field(
+        default="Europe/Helsinki",
+        description="Local days, weeks and months of the metrics; after a change, run "
+        "`kokemus metrics rebuild`.",
+    )
+    anonymity_threshold: int = Field(
+        default=5, ge=2, description="Employee groups with fewer respondents are never shown."
+    )
     max_request_bytes: int = Field(
         default=4 * 1024 * 1024, description="Largest accepted request body, after gzip."
     )

@@ -270,6 +270,7 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
         ("GET", "/api/v1/surveys/{ref}/qr"),
         ("GET", "/api/v1/surveys/{ref}/widget"),
         ("GET", "/api/v1/texts"),
+        ("GET", "/api/v1/metrics/{metric}"),
         ("GET", "/api/v1/surveys/{ref}/triggers"),
         ("POST", "/api/v1/surveys/{ref}/triggers"),
         ("POST", "/api/v1/surveys/{ref}/triggers/{trigger_id}/disable"),

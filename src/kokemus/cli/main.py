@@ -9,6 +9,7 @@ from kokemus.cli import (
     importing,
     insights,
     journey,
+    metrics,
     serve,
     sources,
     surveys,
@@ -50,6 +51,7 @@ for command in (
     surveys.group,
     users.group,
     audit.group,
+    metrics.group,
     insights.group,
 ):
     cli.add_command(command)

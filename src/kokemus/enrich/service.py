@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kokemus.enrich.models import JobCursor, TextAnalysisRecord
 from kokemus.ingest.models import Event
+from kokemus.metrics import rollups
 from kokemus.store import Database, dialect
 from kokemus.store.base import utcnow
 from kokemus.surveys.models import Answer, Response
@@ -91,6 +92,8 @@ def analyze_pending(database: Database, analyzer: Analyzer | None = None) -> int
     # The respondent's page language is a hint; the detector decides among the configured.
     results = analyzer.analyze_many([item.text for item in waiting])
     with database.write_transaction() as session:
+        # The rollups' theme rows change with the analyses: one writer at a time.
+        dialect.take_write_lock(session, "surveys")
         # Another process may have analysed some meanwhile: keep only what is still missing.
         done = set(
             session.scalars(
@@ -104,7 +107,18 @@ def analyze_pending(database: Database, analyzer: Analyzer | None = None) -> int
             for item, result in zip(waiting, results, strict=True)
             if item.answer_id not in done
         ]
+        responses = sorted({item.response_id for item in waiting if item.response_id is not None})
+        before = rollups.response_themes(session, responses)
         dialect.bulk_insert(session, "text_analyses", COLUMNS, rows)
+        after = rollups.response_themes(session, responses)
+        rollups.add_themes(
+            session,
+            {
+                response: (before.get(response, set()), after.get(response, set()))
+                for response in responses
+                if before.get(response) != after.get(response)
+            },
+        )
     return len(waiting)
 
 

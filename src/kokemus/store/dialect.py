@@ -5,7 +5,7 @@ Hot paths (event intake) bypass the ORM and use each driver's own bulk path:
 """
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -237,3 +237,61 @@ def select_matching(
     finally:
         cursor.close()
     return rows
+
+
+def add_to_rows(
+    session: Session,
+    table: str,
+    keys: Sequence[str],
+    counts: Sequence[str],
+    rows: Sequence[Row],
+) -> None:
+    """Insert rows (keys then counts), or add their counts to the row already there.
+
+    The same SQL on both stores; each key may appear only once in `rows`.
+    """
+    if not rows:
+        return
+    columns = (*keys, *counts)
+    mark = "%s" if name(session) == "postgresql" else "?"
+    row_marks = "(" + ", ".join([mark] * len(columns)) + ")"
+    adding = ", ".join(f"{count} = {table}.{count} + excluded.{count}" for count in counts)
+    per_statement = max(1, SQLITE_VARIABLES // len(columns))
+    cursor = _driver_connection(session).cursor()
+    try:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES {', '.join([row_marks] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adding}",
+                [value for row in chunk for value in row],
+            )
+    finally:
+        cursor.close()
+
+
+def day_value(session: Session, value: date) -> Any:
+    """A date as the driver must bind it: ISO text on SQLite (what SQLAlchemy writes)."""
+    return value.isoformat() if name(session) == "sqlite" else value
+
+
+def hour_bucket(session: Session, column: str) -> str:
+    """SQL for the UTC hour a timestamp column falls in, as 'YYYY-MM-DD HH' text."""
+    if name(session) == "postgresql":
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+    return f"substr({column}, 1, 13)"
+
+
+def json_array_elements(session: Session, column: str, alias: str) -> str:
+    """A FROM-clause item yielding each text element of a JSON array column as alias.value."""
+    if name(session) == "postgresql":
+        return f"jsonb_array_elements_text({column}) AS {alias}(value)"
+    return f"json_each({column}) AS {alias}"
+
+
+def json_text(session: Session, column: str, key: str) -> str:
+    """SQL for one top-level property of a JSON object column, as text."""
+    if name(session) == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.\"{key}\"')"

@@ -18,6 +18,7 @@ from kokemus.customers.models import Customer, Identity, Merge
 from kokemus.enrich.models import JobCursor, TextAnalysisRecord
 from kokemus.ingest.models import Event, Lock, Source
 from kokemus.journeys.models import JourneyVersion, Stage, Touchpoint, TouchpointEvent, Unit
+from kokemus.metrics.models import Goal, MetricRollup
 from kokemus.surveys.models import Answer, Invitation, Response, Survey, SurveyVersion, Trigger
 from kokemus.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -35,12 +36,14 @@ __all__ = [
     "CaseSignal",
     "Customer",
     "Event",
+    "Goal",
     "Identity",
     "Invitation",
     "JobCursor",
     "JourneyVersion",
     "Lock",
     "Merge",
+    "MetricRollup",
     "Response",
     "RootCause",
     "Source",

@@ -1,16 +1,19 @@
 """Storing responses: partial while someone answers, then complete with flat answer rows."""
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kokemus.enrich.models import TextAnalysisRecord
 from kokemus.errors import InvalidInput
+from kokemus.metrics import rollups
+from kokemus.metrics.rollups import ScaleAnswer
 from kokemus.store.base import utcnow
 from kokemus.surveys.answers import Answers, Value, expectation_band, missing_required
 from kokemus.surveys.definition import Question, SurveyDefinition
@@ -89,7 +92,26 @@ def complete(
     response.fingerprint = fingerprint
     response.submitted_at = response.updated_at = now
     session.flush()
-    session.add_all(_answer_rows(response, definition, answers, touchpoints, now))
+    rows = _answer_rows(response, definition, answers, touchpoints, now)
+    session.add_all(rows)
+    rollups.add_answers(
+        session,
+        [
+            ScaleAnswer(
+                row.survey_id,
+                row.question_key,
+                row.question_type,
+                row.touchpoint_id,
+                response.unit_id,
+                response.channel,
+                response.language,
+                int(row.number),
+                now,
+            )
+            for row in rows
+            if row.number is not None and rollups.is_scale_answer(row.question_type, row.number)
+        ],
+    )
     if response.invitation_id is not None:
         invitation = session.get(Invitation, response.invitation_id)
         if invitation is not None:
@@ -177,3 +199,15 @@ def response_document(response: Response) -> dict[str, Any]:
         "started_at": response.started_at,
         "submitted_at": response.submitted_at,
     }
+
+
+def delete_responses(session: Session, response_ids: Sequence[int]) -> int:
+    """Delete responses with their answers and text analyses; the rollups follow."""
+    ids = sorted(set(response_ids))
+    if not ids:
+        return 0
+    rollups.remove_responses(session, ids)
+    answer_ids = select(Answer.id).where(Answer.response_id.in_(ids))
+    session.execute(delete(TextAnalysisRecord).where(TextAnalysisRecord.answer_id.in_(answer_ids)))
+    session.execute(delete(Answer).where(Answer.response_id.in_(ids)))
+    return session.execute(delete(Response).where(Response.id.in_(ids))).rowcount or 0  # type: ignore[attr-defined]

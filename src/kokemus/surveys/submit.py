@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kokemus.journeys.models import Touchpoint, Unit
+from kokemus.metrics import rollups
+from kokemus.metrics.rollups import ScaleAnswer
 from kokemus.store import Database, dialect
 from kokemus.store.base import utcnow
 from kokemus.store.group_commit import GroupCommit
@@ -268,7 +270,27 @@ def store_prepared(session: Session, group: list[PreparedResponse]) -> list[Outc
         )
     dialect.insert_rows(session, "survey_responses", RESPONSE_COLUMNS, responses)
     dialect.insert_rows(session, "survey_answers", ANSWER_COLUMNS, answers)
+    rollups.add_answers(session, _scale_answers(kept, now))
     return outcomes
+
+
+def _scale_answers(kept: list[PreparedResponse], now: datetime) -> list[ScaleAnswer]:
+    return [
+        ScaleAnswer(
+            prepared.survey_id,
+            key,
+            question_type,
+            touchpoint,
+            prepared.unit_id,
+            prepared.channel,
+            prepared.language,
+            int(number),
+            now,
+        )
+        for prepared in kept
+        for key, question_type, touchpoint, number, _, _ in prepared.rows
+        if number is not None and rollups.is_scale_answer(question_type, number)
+    ]
 
 
 def _recent_fingerprints(
