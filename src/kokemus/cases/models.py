@@ -103,9 +103,7 @@ class Case(Base):
     reopen_count: Mapped[int] = mapped_column(default=0)
     follow_up_survey_key: Mapped[str | None] = mapped_column(String(64))
     follow_up_delay_minutes: Mapped[int | None]
-    follow_up_invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_invitations.id")
-    )
+    follow_up_invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id"))
 
 
 class CaseSignal(Base):

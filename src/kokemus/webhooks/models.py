@@ -53,9 +53,7 @@ class WebhookAttempt(Base):
     __tablename__ = "webhook_attempts"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("webhook_deliveries.id"), index=True
-    )
+    delivery_id: Mapped[int] = mapped_column(BigId, ForeignKey("webhook_deliveries.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     status_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
