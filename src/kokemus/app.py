@@ -15,7 +15,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
 from kokemus import __version__
-from kokemus.api import customers, events, journey, metrics, segment, surveys, texts
+from kokemus.api import (
+    alert_rules,
+    cases,
+    customers,
+    events,
+    journey,
+    metrics,
+    segment,
+    surveys,
+    texts,
+)
+from kokemus.api import webhooks as webhook_endpoints
 from kokemus.api.schemas import EventMessage, SegmentBatch, SegmentMessage
 from kokemus.config import Settings, get_settings
 from kokemus.errors import DomainError
@@ -101,6 +112,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         surveys.router,
         texts.router,
         metrics.router,
+        cases.router,
+        alert_rules.router,
+        webhook_endpoints.router,
         auth.router,
         pages.router,
         customer_pages.router,
