@@ -345,3 +345,12 @@ def test_swedish_compounds_take_their_booster_or_judging_part(word: str, sign: i
 
 def test_a_booster_strengthens_a_short_head() -> None:
     assert sentiment("Maten var jättegod.", "sv").score > sentiment("Maten var god.", "sv").score
+
+
+def test_a_contrast_weighs_against_the_nearest_judged_clause() -> None:
+    assert sentiment("Personalen är toppen, lokalerna däremot slitna.", "sv").label == "mixed"
+
+
+def test_utan_denies_what_follows_not_the_verb_before() -> None:
+    text = "Priserna har höjts igen utan att kvaliteten blivit bättre."
+    assert sentiment(text, "sv").label == "negative"

@@ -39,7 +39,11 @@ LABELS: tuple[Label, ...] = ("negative", "neutral", "positive", "mixed")
 NEGATION_WINDOW = 3
 NEGATION_PRIOR = -0.6
 IMPLIED_CONTRAST = -0.8
-NEGATION_AFTER_VERB = frozenset({"sv"})
+# Swedish denials that can follow the verb ("fungerar inte", "hittar ingenting");
+# "utan" and "varken" come before what they deny ("utan att kvaliteten blivit bättre").
+NEGATION_AFTER_VERB = {
+    "sv": frozenset("inte ej aldrig knappast knappt icke ingen inget inga ingenting".split())
+}
 NEUTRAL_BAND = 0.2
 MIXED_MINIMUM = 1.5
 MIXED_BALANCE = 0.4
@@ -91,11 +95,20 @@ def combine(clauses: list[Clause]) -> Sentiment:
 def _contrasted(clauses: list[Clause]) -> bool:
     """A positive and a negative clause on either side of "but" make a mixed text."""
     for index, clause in enumerate(clauses):
-        if clause.after_contrast and index > 0 and not clauses[index - 1].conceded:
-            before = clauses[index - 1].score
+        if not clause.after_contrast:
+            continue
+        previous = _last_judged(clauses[:index])
+        if previous is not None and not previous.conceded:
+            before = previous.score
             if before * clause.score < 0 and min(abs(before), abs(clause.score)) >= 0.5:
                 return True
     return False
+
+
+def _last_judged(clauses: list[Clause]) -> Clause | None:
+    """The nearest clause with sentiment: in "Personalen är toppen, lokalerna däremot
+    slitna" the contrast sets "slitna" against "toppen", past the bare "lokalerna"."""
+    return next((clause for clause in reversed(clauses) if clause.score), None)
 
 
 def _label(score: float, positive: float, negative: float, contrasted: bool) -> Label:
@@ -318,7 +331,7 @@ def _clause_score(tokens: Sequence[Token], lang: str, lexicon: Lexicon) -> float
             denial_pending = word not in WITHOUT or _omits_an_act(words, index, lang)
             keeps_complaints = word in purpose
             if (
-                lang in NEGATION_AFTER_VERB
+                word in NEGATION_AFTER_VERB.get(lang, ())
                 and previous is not None
                 and _only_pronouns_between(words, previous[0], index, lang)
                 and previous[1].negated * previous[1].score <= 0
