@@ -83,6 +83,17 @@ class BreakdownQuery:
         return next((name for name in self.group_by if name in INTERVALS), None)
 
     @property
+    def lean(self) -> bool:
+        """Whether the lean cube (touchpoint and unit only) answers it."""
+        filters = self.filters
+        detailed = (
+            filters.survey or filters.question or filters.response_channel or filters.language
+        )
+        return not detailed and not {"survey", "question", "response_channel", "language"} & set(
+            self.group_by
+        )
+
+    @property
     def needs_raw(self) -> bool:
         return bool(self.filters.attributes) or any(
             name.startswith(ATTRIBUTE_PREFIX) for name in self.group_by
@@ -204,10 +215,16 @@ class Conditions:
 
 
 def _common_conditions(
-    conditions: Conditions, query: BreakdownQuery, the_plan: Plan, names: Mapping[str, str]
+    conditions: Conditions,
+    query: BreakdownQuery,
+    the_plan: Plan,
+    names: Mapping[str, str],
+    *,
+    lean: bool = False,
 ) -> None:
-    conditions.any_of(names["question_type"], (QUESTION_TYPES[query.metric],))
-    conditions.any_of(names["survey_id"], the_plan.survey_ids)
+    if not lean:
+        conditions.any_of(names["question_type"], (QUESTION_TYPES[query.metric],))
+        conditions.any_of(names["survey_id"], the_plan.survey_ids)
     if the_plan.touchpoint_ids is not None:
         conditions.any_of(names["touchpoint_id"], the_plan.touchpoint_ids or (-1,))
     if the_plan.unit_ids is not None:
@@ -248,16 +265,20 @@ def from_rollups(session: Session, query: BreakdownQuery, the_plan: Plan) -> Cou
     ]
     sums = ", ".join(f"sum(c{score})" for score in range(11))
     grouping = f" GROUP BY {', '.join(select_columns)}" if select_columns else ""
+    lean = query.lean
     for grain, first, last in ranges:
         conditions = Conditions()
-        conditions.add("grain = {p}", grain)
+        conditions.add("cube = {p} AND grain = {p}", "lean" if lean else "full", grain)
+        conditions.add("question_type = {p}", QUESTION_TYPES[query.metric])
+        if lean:
+            conditions.add("kind = {p}", query.kind)
         _theme_condition(conditions, query, "theme")
         conditions.add(
             "period_start >= {p} AND period_start <= {p}",
             dialect.day_value(session, first),
             dialect.day_value(session, last),
         )
-        _common_conditions(conditions, query, the_plan, names)
+        _common_conditions(conditions, query, the_plan, names, lean=lean)
         rows = dialect.run(
             session,
             f"SELECT {', '.join([*select_columns, sums])} FROM metric_rollups "

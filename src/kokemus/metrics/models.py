@@ -9,8 +9,10 @@ SCORE_COLUMNS = tuple(f"c{score}" for score in range(11))
 # The columns that identify one rollup row. None is stored as 0 or "" so that the unique
 # index (and ON CONFLICT) treats "no touchpoint" as one value on both stores.
 KEY_COLUMNS = (
+    "cube",
     "grain",
     "question_type",
+    "kind",
     "theme",
     "period_start",
     "survey_id",
@@ -34,8 +36,13 @@ class MetricRollup(Base):
     __table_args__ = (Index("ux_metric_rollups_key", *KEY_COLUMNS, unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # "full" keeps every dimension; "lean" only the touchpoint and the unit (survey,
+    # question, channel and language empty), for the breakdowns most dashboards ask for.
+    cube: Mapped[str] = mapped_column(String(4))
     grain: Mapped[str] = mapped_column(String(5))
     question_type: Mapped[str] = mapped_column(String(16))
+    # The survey's kind (customer, employee, audit): a lean row has no survey to ask.
+    kind: Mapped[str] = mapped_column(String(16))
     theme: Mapped[str] = mapped_column(String(64))
     # The first day of the period, in the organisation's time zone.
     period_start: Mapped[date] = mapped_column(Date)

@@ -29,6 +29,7 @@ TABLE = "metric_rollups"
 
 # grain, question type, theme, period start, survey, question, touchpoint, unit, channel, language
 Key = tuple[str, str, str, date, int, str, int, int, str, str]
+CUBES = ("full", "lean")
 Counts = list[int]  # n, then the count of each score 0..10
 
 
@@ -97,14 +98,31 @@ class Tally:
 
 
 def store(session: Session, tally: Tally) -> None:
-    """Add the tally to the rollups; the caller's transaction commits it."""
+    """Add the tally to both cubes of the rollups; the caller's transaction commits it."""
+    kinds = survey_kinds(session, sorted({key[4] for key in tally.counts}))
+    expanded: defaultdict[tuple[object, ...], Counts] = defaultdict(lambda: [0] * 12)
+    for key, counts in tally.counts.items():
+        grain, question_type, theme, start, survey_id, _, touchpoint, unit, _, _ = key
+        kind = kinds.get(survey_id, "customer")
+        full = ("full", grain, question_type, kind, theme, start, *key[4:])
+        lean = ("lean", grain, question_type, kind, theme, start, 0, "", touchpoint, unit, "", "")
+        for target in (expanded[full], expanded[lean]):
+            for position, count in enumerate(counts):
+                target[position] += count
     # In key order, so that concurrent writers on PostgreSQL lock rows in the same order.
     rows = [
-        (*key[:3], dialect.day_value(session, key[3]), *key[4:], *counts)
-        for key, counts in sorted(tally.counts.items())
+        (*key[:5], dialect.day_value(session, key[5]), *key[6:], *counts)  # type: ignore[arg-type]
+        for key, counts in sorted(expanded.items())
         if any(counts)
     ]
     dialect.add_to_rows(session, TABLE, KEY_COLUMNS, COUNT_COLUMNS, rows)
+
+
+def survey_kinds(session: Session, survey_ids: Sequence[int]) -> dict[int, str]:
+    if not survey_ids:
+        return {}
+    found = dialect.select_matching(session, "surveys", "id, kind", "id", survey_ids)
+    return {int(row[0]): str(row[1]) for row in found}
 
 
 def add_answers(
@@ -241,7 +259,7 @@ def snapshot(session: Session) -> list[tuple[object, ...]]:
         session,
         f"SELECT {', '.join((*KEY_COLUMNS, *COUNT_COLUMNS))} FROM {TABLE} WHERE n <> 0",
     )
-    return sorted((*row[:3], _as_date(row[3]), *row[4:]) for row in rows)
+    return sorted((*row[:5], _as_date(row[5]), *row[6:]) for row in rows)
 
 
 def refresh(database: Database) -> int:

@@ -17,8 +17,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 KEY_COLUMNS = (
+    "cube",
     "grain",
     "question_type",
+    "kind",
     "theme",
     "period_start",
     "survey_id",
@@ -34,8 +36,10 @@ def upgrade() -> None:
     op.create_table(
         "metric_rollups",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cube", sa.String(length=4), nullable=False),
         sa.Column("grain", sa.String(length=5), nullable=False),
         sa.Column("question_type", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("theme", sa.String(length=64), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("survey_id", sa.Integer(), nullable=False),
