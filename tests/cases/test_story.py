@@ -113,9 +113,9 @@ def test_the_damaged_delivery(
         assert [c["id"] for c in listed] == [case.id]
         seen = carrier.get(f"/{case.id}").json()
         assert seen["order"] == "A-100"
-        assert seen["feedback"] == [
-            {"text": "Tuoli tuli rikki", "themes": ["delivery_damage", "product_quality"]}
-        ]
+        [words] = seen["feedback"]
+        assert words["text"] == "Tuoli tuli rikki"
+        assert "delivery_damage" in words["themes"]
         for private in ("customer_id", "claim", "contacts", "signals", "resolution", "assignee"):
             assert private not in seen
         assert "aino" not in str(seen)

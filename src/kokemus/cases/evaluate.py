@@ -192,7 +192,7 @@ def _act(ctx: CaseContext, rule: Rule, action: Action, signal: Signal, case: Cas
         send_at = ctx.now + timedelta(minutes=minutes(action.invite_survey.after))
         unit = case.owner_unit_id if case else None
         found = follow_up.invite(
-            ctx.session, action.invite_survey.survey, signal.customer_id, send_at, unit
+            ctx.session, action.invite_survey.survey, signal.customer_id, send_at, unit, ctx.now
         )
         return None if isinstance(found, follow_up.Skipped) else found
     return None

@@ -50,6 +50,7 @@ def invite(
     customer_id: int | None,
     send_at: datetime,
     unit_id: int | None,
+    now: datetime,
 ) -> Invitation | Skipped:
     survey = session.scalar(select(Survey).where(Survey.key == survey_key))
     if survey is None or survey.status != "published":
@@ -74,7 +75,7 @@ def invite(
         unit_id=unit_id,
         send_at=send_at,
         attempts=0,
-        created_at=send_at,
+        created_at=now,
     )
     session.add(invitation)
     session.flush()
@@ -92,6 +93,7 @@ def schedule(ctx: CaseContext, case: Case) -> None:
         case.customer_id,
         ctx.now + delay,
         case.owner_unit_id,
+        ctx.now,
     )
     if isinstance(found, Skipped):
         entry(

@@ -1,0 +1,3 @@
+from tests.cases.conftest import store
+
+__all__ = ["store"]
