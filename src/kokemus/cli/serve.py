@@ -4,6 +4,7 @@ import click
 import uvicorn
 
 from kokemus.app import create_app
+from kokemus.cases.tasks import start_jobs as start_case_jobs
 from kokemus.cli.context import AppContext, pass_app
 from kokemus.demo.accounts import create_demo_admin_if_none
 from kokemus.demo.generate import load_demo_if_empty
@@ -35,7 +36,8 @@ from kokemus.surveys.scheduler import start_scheduler
     default=True,
     show_default=True,
     help="Run the background jobs in this process (one per store): send due survey "
-    "invitations and reminders, analyse new free-text answers.",
+    "invitations and reminders, analyse new free-text answers, evaluate the alert rules, "
+    "escalate late cases, send webhooks.",
 )
 @pass_app
 def serve(
@@ -61,6 +63,7 @@ def serve(
     # In this process, not in each worker: one sender per store.
     sender = start_scheduler(database, app.settings) if scheduler else None
     analyser = TextWorker(database) if scheduler else None
+    case_jobs = start_case_jobs(database, app.settings) if scheduler else None
     if analyser is not None:
         analyser.notify()
     try:
@@ -84,3 +87,5 @@ def serve(
             sender.shutdown(wait=False)
         if analyser is not None:
             analyser.close()
+        if case_jobs is not None:
+            case_jobs.shutdown(wait=False)
