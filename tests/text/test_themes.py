@@ -98,3 +98,11 @@ def test_malformed_yields_to_names_the_theme(tmp_path: Path, yields: str) -> Non
     )
     with pytest.raises(TaxonomyError, match="sauna.*yields_to"):
         load_taxonomy(path)
+
+
+def test_a_weak_pattern_is_only_the_fallback_of_a_judging_clause() -> None:
+    taxonomy = default_taxonomy()
+    waited = [t.lower for t in tokenize("We waited over an hour for our table, terrible")]
+    chair = [t.lower for t in tokenize("The chair is terrible")]
+    assert find_themes(waited, "en", taxonomy, evaluative=True) == ["waiting_time"]
+    assert find_themes(chair, "en", taxonomy, evaluative=True) == ["product_quality"]

@@ -106,9 +106,18 @@ def theme_hits(
     A word inside a phrase is read as part of it: "web store" is about the website,
     so "store" there names no other theme on its own.
     """
-    sources = [(taxonomy.words, taxonomy.phrases)]
-    if evaluative:
-        sources.append((taxonomy.weak_words, taxonomy.weak_phrases))
+    found = _hits(words, lang, [(taxonomy.words, taxonomy.phrases)])
+    if evaluative and not found:
+        # "~" patterns are the fallback of a judging clause that names no theme outright:
+        # "tuoli on huono" is about the chair, "waited an hour for our table" is not.
+        found = _hits(words, lang, [(taxonomy.weak_words, taxonomy.weak_phrases)])
+    return found
+
+
+Sources = list[tuple[dict[str, WordPatterns], dict[str, PhrasePatterns]]]
+
+
+def _hits(words: Sequence[str], lang: str, sources: Sources) -> Counter[str]:
     found: Counter[str] = Counter()
     covered: dict[int, set[str]] = {}
     for _, multi in sources:
