@@ -48,3 +48,25 @@ class JobCursor(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(BigId)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class TextCorrection(Base):
+    """An analyst's correction of a label: what the model said, and what is right.
+
+    The analysis shows the corrected labels from then on; these rows keep the history and
+    are labelled examples for `kokemus text train`.
+    """
+
+    __tablename__ = "text_corrections"
+    __table_args__ = (Index("ix_text_corrections_analysis", "analysis_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(BigId, ForeignKey("text_analyses.id"))
+    field: Mapped[str] = mapped_column(String(16))  # "sentiment" or "themes"
+    before: Mapped[Any] = mapped_column(JsonDoc)
+    after: Mapped[Any] = mapped_column(JsonDoc)
+    language: Mapped[str] = mapped_column(String(2))
+    # The redacted text, so that training never needs the original.
+    redacted: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    corrected_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -15,7 +15,7 @@ from kokemus.cases.models import (
     UnitPolicy,
 )
 from kokemus.customers.models import Customer, Identity, Merge
-from kokemus.enrich.models import JobCursor, TextAnalysisRecord
+from kokemus.enrich.models import JobCursor, TextAnalysisRecord, TextCorrection
 from kokemus.ingest.models import Event, Lock, Source
 from kokemus.journeys.models import JourneyVersion, Stage, Touchpoint, TouchpointEvent, Unit
 from kokemus.metrics.models import Goal, MetricRollup
@@ -51,6 +51,7 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "TextAnalysisRecord",
+    "TextCorrection",
     "Touchpoint",
     "TouchpointEvent",
     "Trigger",

@@ -10,7 +10,7 @@ import orjson
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kokemus.enrich.models import TextAnalysisRecord
+from kokemus.enrich.models import TextAnalysisRecord, TextCorrection
 from kokemus.errors import InvalidInput
 from kokemus.metrics import rollups
 from kokemus.metrics.rollups import ScaleAnswer
@@ -208,6 +208,8 @@ def delete_responses(session: Session, response_ids: Sequence[int]) -> int:
         return 0
     rollups.remove_responses(session, ids)
     answer_ids = select(Answer.id).where(Answer.response_id.in_(ids))
+    analyses = select(TextAnalysisRecord.id).where(TextAnalysisRecord.answer_id.in_(answer_ids))
+    session.execute(delete(TextCorrection).where(TextCorrection.analysis_id.in_(analyses)))
     session.execute(delete(TextAnalysisRecord).where(TextAnalysisRecord.answer_id.in_(answer_ids)))
     session.execute(delete(Answer).where(Answer.response_id.in_(ids)))
     return session.execute(delete(Response).where(Response.id.in_(ids))).rowcount or 0  # type: ignore[attr-defined]
