@@ -106,3 +106,8 @@ def test_a_weak_pattern_is_only_the_fallback_of_a_judging_clause() -> None:
     chair = [t.lower for t in tokenize("The chair is terrible")]
     assert find_themes(waited, "en", taxonomy, evaluative=True) == ["waiting_time"]
     assert find_themes(chair, "en", taxonomy, evaluative=True) == ["product_quality"]
+
+
+def test_a_dish_named_in_passing_is_not_about_the_food() -> None:
+    assert "food_quality" not in themes("Another 25 minute queue for a sandwich.", "en")
+    assert "food_quality" in themes("The sandwich was stale.", "en")

@@ -23,7 +23,9 @@ PURPOSE_NEGATORS = {"fi": frozenset({"ettei", "jottei"})}
 # Words a denial reaches past without spending its window: "didn't seem to want to help".
 PASS_THROUGH = {
     "fi": frozenset("edes yhtään kyllä".split()),
-    "sv": frozenset("att ens vilja ville vill verkar verkade riktigt kunde kan kunnat orkade".split()),
+    "sv": frozenset(
+        "att ens vilja ville vill verkar verkade riktigt kunde kan kunnat orkade".split()
+    ),
     "en": frozenset(
         "to be been even seem seems seemed want wanted bother bothered try tried able "
         "really actually".split()
