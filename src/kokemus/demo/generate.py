@@ -1,172 +1,189 @@
-"""A small, deterministic demo company: an online chair store and a shoe store."""
+"""Building the demo company into an empty store: a year of Kaari Oy, the same every time
+for the same seed and end date.
 
+The year is the 365 days up to the end of last month (or up to `end`), so every month shown
+is whole. The events go in through the real intake, the invitations come from the real
+triggers, the responses are stored as the survey pages store them, and the texts are
+analysed by the real analyzer. A store that already holds anything is refused: the demo
+is for a fresh store, and a half-built one is best removed and built again.
+"""
+
+import importlib
 import random
-import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from typing import Any
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
 
-from sqlalchemy import func, select
+import orjson
+from sqlalchemy import text
 
-from kokemus.customers.models import Customer
-from kokemus.ingest.intake import store_all
+from kokemus.demo import anonymous, employees, invitations
+from kokemus.demo.company import Company, add_triggers, set_up
+from kokemus.demo.customers import make_people
+from kokemus.demo.events import year_of_events
+from kokemus.demo.outbox import Outbox
+from kokemus.demo.period import Period, default_end
+from kokemus.demo.responses import write_responses
+from kokemus.enrich.service import analyze_all
+from kokemus.errors import Conflict, InvalidInput
+from kokemus.ingest.importer import ImportSpec, import_file
 from kokemus.ingest.messages import ParseOptions
-from kokemus.ingest.sources import create_source
-from kokemus.journeys.service import default_journey_text, load_journey, parse_journey
 from kokemus.store import Database
 
-SOURCES = {
-    "webshop": "shop",
-    "crm": "crm",
-    "helpdesk": "helpdesk",
-    "carrier": "carrier",
-    "web-analytics": "web_analytics",
-    "store-pos": "pos",
-}
-FIRST_NAMES = [
-    "Aino",
-    "Eero",
-    "Helmi",
-    "Juha",
-    "Kaisa",
-    "Lauri",
-    "Maija",
-    "Niko",
-    "Saara",
-    "Timo",
-    "Elsa",
-    "Oskar",
-    "Linnea",
-    "Emma",
-    "Noah",
-    "Olivia",
-]
-LAST_NAMES = [
-    "Virtanen",
-    "Korhonen",
-    "Mäkinen",
-    "Nieminen",
-    "Laine",
-    "Lindqvist",
-    "Andersson",
-    "Smith",
-    "Heikkinen",
-    "Koskinen",
-]
-PRODUCTS = [
-    ("Saddle chair", 389.0),
-    ("Office chair", 259.0),
-    ("Saddle chair, used", 190.0),
-    ("Walking shoes", 129.0),
-    ("Rubber boots", 69.0),
-]
+CUSTOMERS = 20_000
+SEED = 2026
+# Tables that must be empty before the demo goes in.
+MUST_BE_EMPTY = ("customers", "events", "sources", "surveys", "units")
+COUNTED = (
+    "units",
+    "touchpoints",
+    "sources",
+    "customers",
+    "identities",
+    "merges",
+    "events",
+    "surveys",
+    "survey_triggers",
+    "survey_invitations",
+    "survey_responses",
+    "survey_answers",
+    "text_analyses",
+)
+INGEST_BATCH = 10_000
+PARALLEL_FROM = 50_000  # messages; below this, starting the second process costs more
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class DemoReport:
+    period: Period
+    seed: int
+    people: int
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase, in order
+    counts: dict[str, int] = field(default_factory=dict)
+    rollups: bool = False  # whether the metrics rollups were refreshed
+
+
+def build_demo(
+    database: Database,
+    *,
+    customers: int = CUSTOMERS,
+    seed: int = SEED,
+    end: date | None = None,
+    progress: Progress | None = None,
+) -> DemoReport:
+    """Build the demo into `database`, which must be migrated and empty."""
+    today = datetime.now(UTC).date()
+    end = end or default_end(today)
+    if end >= today:
+        raise InvalidInput("end", f"the demo's year must be over: {end} is not before {today}")
+    if customers < 1:
+        raise InvalidInput("customers", "must be at least 1")
+    refuse_unless_empty(database)
+    report = DemoReport(Period(end), seed, customers)
+
+    @contextmanager
+    def phase(name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        report.seconds[name] = time.perf_counter() - started
+        if progress is not None:
+            progress(name, report.seconds[name])
+
+    with phase("plan"):
+        people = make_people(random.Random(f"{seed}:people"), customers)
+        box = year_of_events(random.Random(f"{seed}:events"), people, report.period)
+    with phase("company"), database.write_transaction() as session:
+        company = set_up(session)
+    with phase("events"):
+        _ingest(database, company, box)
+    with phase("responses"):
+        _survey_year(database, company, box, report.period, seed)
+    with phase("text"):
+        analyze_all(database)
+    with phase("rollups"):
+        report.rollups = refresh_rollups(database)
+    report.counts = table_counts(database)
+    return report
 
 
 def load_demo_if_empty(database: Database) -> bool:
-    with database.transaction() as session:
-        if session.scalar(select(func.count()).select_from(Customer)):
-            return False
-    load_demo(database)
+    """What `kokemus serve --demo` does: build the demo unless the store holds data."""
+    try:
+        refuse_unless_empty(database)
+    except Conflict:
+        return False
+    build_demo(database)
     return True
 
 
-def load_demo(database: Database, customers: int = 300, seed: int = 2026) -> None:
+def refuse_unless_empty(database: Database) -> None:
+    counts = table_counts(database, MUST_BE_EMPTY)
+    found = [f"{count} {table}" for table, count in counts.items() if count]
+    if found:
+        raise Conflict(
+            f"the store already holds data ({', '.join(found)}); the demo is built only into "
+            "an empty store: point --database-url at a new file or database"
+        )
+
+
+def table_counts(database: Database, tables: tuple[str, ...] = COUNTED) -> dict[str, int]:
     with database.transaction() as session:
-        text = default_journey_text()
-        load_journey(session, parse_journey(text), text)
-        source_ids = {name: create_source(session, name, kind).id for name, kind in SOURCES.items()}
-    options = ParseOptions(
-        sources=source_ids, default_source_id=None, received_at=datetime.now(UTC)
-    )
-    messages = list(_messages(random.Random(seed), customers))
-    store_all(database, enumerate(messages), options)
-
-
-def _messages(rng: random.Random, customers: int) -> Iterator[dict[str, Any]]:
-    start = datetime(2025, 12, 1, tzinfo=UTC)
-    for number in range(customers):
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        email = f"{first}.{last}.{number}@example.fi".lower().replace("ä", "a")
-        user_id = f"C{10000 + number}"
-        anonymous_id = str(uuid.UUID(int=rng.getrandbits(128)))
-        when = start + timedelta(days=rng.uniform(0, 330))
-        yield from _visit_and_buy(rng, when, email, user_id, anonymous_id, f"{first} {last}")
-
-
-def _visit_and_buy(
-    rng: random.Random, when: datetime, email: str, user_id: str, anonymous_id: str, name: str
-) -> Iterator[dict[str, Any]]:
-    def message(source: str, kind: str, moment: datetime, **fields: Any) -> dict[str, Any]:
         return {
-            "source": source,
-            "type": kind,
-            "timestamp": moment.isoformat(),
-            "messageId": str(uuid.UUID(int=rng.getrandbits(128))),
-            **fields,
+            table: int(session.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
+            for table in tables
         }
 
-    for page in rng.sample(["Home", "Product Viewed", "Product List Viewed"], k=2):
-        yield message("web-analytics", "page", when, anonymousId=anonymous_id, name=page)
-        when += timedelta(minutes=rng.randint(1, 5))
-    product, price = rng.choice(PRODUCTS)
-    if "shoes" in product or "boots" in product:
-        yield message(
-            "store-pos",
-            "track",
-            when,
-            userId=user_id,
-            event="Store Purchase",
-            properties={"product": product, "total": price, "store": "store"},
-            context={"traits": {"email": email}},
+
+def refresh_rollups(database: Database) -> bool:
+    """Bring the metrics rollups up to date, where the metrics package has them."""
+    try:
+        rollups = importlib.import_module("kokemus.metrics.rollups")
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("kokemus.metrics", "kokemus.metrics.rollups"):
+            raise
+        return False
+    rollups.refresh(database)
+    return True
+
+
+def _ingest(database: Database, company: Company, box: Outbox) -> None:
+    """The year's events through intake, as `kokemus import events` takes a JSONL file: a
+    big year is read and checked in a second process while this one resolves and writes."""
+    options = ParseOptions(
+        sources=company.sources, default_source_id=None, received_at=datetime.now(UTC)
+    )
+    refused: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="kokemus-demo-") as folder:
+        path = Path(folder) / "events.jsonl"
+        with path.open("wb") as out:
+            for _, message in box.in_order():
+                out.write(orjson.dumps(message) + b"\n")
+        spec = ImportSpec(path, "jsonl", options, [], batch_size=INGEST_BATCH)
+        import_file(
+            database,
+            spec,
+            lambda rejects: refused.extend(f"{r.as_dict()}: {text}" for r, text in rejects),
+            parallel=len(box.messages) >= PARALLEL_FROM,
         )
-        return
-    yield message(
-        "webshop",
-        "identify",
-        when,
-        userId=user_id,
-        anonymousId=anonymous_id,
-        traits={"email": email, "name": name, "language": rng.choice(["fi", "fi", "sv", "en"])},
-    )
-    order_id = f"O-{rng.randint(100000, 999999)}"
-    yield message(
-        "webshop",
-        "track",
-        when,
-        userId=user_id,
-        event="Order Completed",
-        properties={"order_id": order_id, "product": product, "total": price, "currency": "EUR"},
-    )
-    when += timedelta(days=rng.randint(1, 4))
-    yield message(
-        "carrier",
-        "track",
-        when,
-        userId=order_id,
-        event="Order Shipped",
-        properties={"order_id": order_id},
-        context={"traits": {"email": email}},
-    )
-    when += timedelta(days=rng.randint(1, 5))
-    outcome = rng.choices(["Order Delivered", "Delivery Damaged", "Delivery Failed"], [88, 7, 5])[0]
-    yield message(
-        "carrier",
-        "track",
-        when,
-        userId=order_id,
-        event=outcome,
-        properties={"order_id": order_id},
-        context={"traits": {"email": email}},
-    )
-    if outcome != "Order Delivered" or rng.random() < 0.08:
-        when += timedelta(hours=rng.randint(2, 48))
-        ticket = f"T-{rng.randint(10000, 99999)}"
-        yield message(
-            "helpdesk",
-            "track",
-            when,
-            userId=f"Z{rng.randint(1000, 9999)}",
-            event="Ticket Created",
-            properties={"ticket_id": ticket, "subject": outcome, "order_id": order_id},
-            context={"traits": {"email": email}},
-        )
+    if refused:
+        raise RuntimeError(f"intake refused {len(refused)} of the demo's messages: {refused[0]}")
+
+
+def _survey_year(
+    database: Database, company: Company, box: Outbox, period: Period, seed: int
+) -> None:
+    rng = random.Random(f"{seed}:answers")
+    with database.write_transaction() as session:
+        add_triggers(session, company)
+        invitations.invite_for_the_year(session, period)
+        answered = invitations.answer_invitations(session, rng, company, box.situations, period)
+        answered += anonymous.store_visits(rng, company, box.visits)
+        answered += anonymous.widget(rng, company, box.sessions)
+        answered += employees.employee_answers(rng, company, period)
+        write_responses(session, company, answered)

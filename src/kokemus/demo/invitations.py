@@ -1,0 +1,161 @@
+"""The year's survey invitations, made by the real triggers, and who answered them.
+
+The triggers are evaluated over the stored events month by month, each as if it were the
+month's first morning (kokemus.surveys.triggers: sampling, consent, email, fatigue and
+quiet hours all apply). Then each invitation is sent, reminded or answered. Nothing is
+left waiting to go out: the demo's store must never mail anyone when it is served.
+"""
+
+import random
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kokemus.demo import answers
+from kokemus.demo.answers import Answers
+from kokemus.demo.company import TRIGGERS, Company
+from kokemus.demo.outbox import Contact, Delivery, Order, Refund, Situation
+from kokemus.demo.period import HELSINKI, Period, local
+from kokemus.demo.responses import Answered
+from kokemus.ingest.models import Event
+from kokemus.surveys.models import Invitation
+from kokemus.surveys.triggers import evaluate_events
+
+# Who answers: the share of invitations answered, by what happened.
+DELIVERY_ANSWERS = 0.26
+DAMAGED_ANSWERS = 0.55
+LATE_ANSWERS = 0.36
+CHECKOUT_ANSWERS = 0.2
+SERVICE_ANSWERS = 0.3
+REPEAT_ANSWERS = 0.42
+REFUND_ANSWERS = 0.35
+AFTER_REMINDER = 0.25  # of those who answer, the share who needed the reminder
+TIMEZONE = "Europe/Helsinki"
+
+
+def invite_for_the_year(session: Session, period: Period) -> int:
+    """Make the invitations the triggers call for, a month at a time. How many were made."""
+    names = [spec.event for spec in TRIGGERS]
+    # An invitation for the last two days' events would go out after the year: not made.
+    last = period.closes - timedelta(days=2)
+    rows = session.execute(
+        select(Event.id, Event.occurred_at)
+        .where(Event.name.in_(names), Event.type == "track", Event.occurred_at < last)
+        .order_by(Event.id)
+    )
+    by_month: dict[date, list[int]] = {}
+    for event_id, occurred in rows:
+        month = occurred.astimezone(HELSINKI).date().replace(day=1)
+        by_month.setdefault(month, []).append(event_id)
+    made = 0
+    for month, event_ids in sorted(by_month.items()):
+        # Evaluated as at the month's first moment, every event is due later, so none is
+        # too late and each invitation goes out when its trigger says. Intake stored the
+        # events in time order, so a month's events are one run of ids.
+        span = range(event_ids[0], event_ids[-1] + 1)
+        report = evaluate_events(session, span, now=local(month, 0), timezone=TIMEZONE)
+        made += report.invited
+    return made
+
+
+def answer_invitations(
+    session: Session,
+    rng: random.Random,
+    company: Company,
+    situations: Mapping[str, Situation],
+    period: Period,
+) -> list[Answered]:
+    """Send every invitation; some are answered, some after the reminder, most not."""
+    key_of = {survey.id: key for key, survey in company.surveys.items()}
+    rows = session.execute(
+        select(Invitation, Event.message_id)
+        .join(Event, Event.id == Invitation.event_id)
+        .order_by(Invitation.id)
+    ).tuples()
+    answered = []
+    for invitation, message_id in rows:
+        invitation.status = "sent"
+        invitation.sent_at = invitation.send_at
+        response = _response(rng, key_of[invitation.survey_id], situations[message_id], invitation)
+        if response is not None and response.submitted_at < period.closes:
+            answered.append(response)
+            _answered(invitation, response.submitted_at)
+        else:
+            _unanswered(invitation, period)
+    session.flush()
+    return answered
+
+
+def _answered(invitation: Invitation, submitted: datetime) -> None:
+    invitation.status = "responded"
+    invitation.responded_at = submitted
+    if invitation.remind_at is not None and invitation.remind_at <= submitted:
+        invitation.reminded_at = invitation.remind_at
+        invitation.remind_at = None
+
+
+def _unanswered(invitation: Invitation, period: Period) -> None:
+    if invitation.remind_at is not None and invitation.remind_at < period.closes:
+        invitation.status = "reminded"
+        invitation.reminded_at = invitation.remind_at
+    invitation.remind_at = None  # a reminder after the year is never sent
+
+
+def _response(
+    rng: random.Random, survey: str, happened: Situation, invitation: Invitation
+) -> Answered | None:
+    share = _answer_share(happened)
+    if rng.random() >= share:
+        return None
+    language = invitation.language or "fi"
+    made = _answers(rng, happened, language)
+    sent = invitation.send_at
+    if invitation.remind_at is not None and rng.random() < AFTER_REMINDER:
+        submitted = invitation.remind_at + timedelta(hours=rng.uniform(0.1, 30))
+    else:
+        submitted = sent + timedelta(hours=rng.lognormvariate(1.0, 1.1))
+    return Answered(
+        survey=survey,
+        answers=made,
+        language=language,
+        channel="invitation",
+        started_at=submitted - timedelta(seconds=rng.randint(30, 400)),
+        submitted_at=submitted,
+        unit_id=invitation.unit_id,
+        customer_id=invitation.customer_id,
+        invitation_id=invitation.id,
+        event_id=invitation.event_id,
+        touchpoint_id=invitation.touchpoint_id,
+    )
+
+
+def _answer_share(happened: Situation) -> float:
+    match happened:
+        case Delivery(damaged=True):
+            return DAMAGED_ANSWERS
+        case Delivery(late_days=late) if late > 0:
+            return LATE_ANSWERS
+        case Delivery():
+            return DELIVERY_ANSWERS
+        case Order():
+            return CHECKOUT_ANSWERS
+        case Contact(repeat=True) | Contact(reopened=True):
+            return REPEAT_ANSWERS
+        case Contact():
+            return SERVICE_ANSWERS
+        case Refund():
+            return REFUND_ANSWERS
+
+
+def _answers(rng: random.Random, happened: Situation, language: str) -> Answers:
+    match happened:
+        case Delivery():
+            return answers.delivery(rng, happened, language)
+        case Order():
+            return answers.checkout(rng, happened, language)
+        case Contact():
+            return answers.service(rng, happened, language)
+        case Refund():
+            return answers.complaint(rng, happened, language)
