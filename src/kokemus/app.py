@@ -33,7 +33,7 @@ from kokemus.errors import DomainError
 from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
 from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWriter
-from kokemus.web import admin, auth, feedback, pages, security, survey_pages
+from kokemus.web import admin, auth, feedback, pages, security, stories, survey_pages
 from kokemus.web import customers as customer_pages
 from kokemus.web import journey as journey_page
 from kokemus.web.rate_limits import RateLimit
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         pages.router,
         customer_pages.router,
         feedback.router,
+        stories.router,
         journey_page.router,
         admin.router,
     )

@@ -1,0 +1,83 @@
+"""The story wall: customer stories for a unit, to read together and print."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from kokemus.api.deps import DbSession
+from kokemus.customers.access import scoped_touchpoint_ids
+from kokemus.enrich.story_wall import WallRequest, story_wall
+from kokemus.errors import DomainError
+from kokemus.journeys.models import Touchpoint, Unit
+from kokemus.store.base import utcnow
+from kokemus.text.stories import Story
+from kokemus.text.themes import default_taxonomy
+from kokemus.web import layout
+from kokemus.web.auth import CurrentUser
+from kokemus.web.story_texts import TEXTS
+
+router = APIRouter(include_in_schema=False)
+
+Key = Annotated[str, Query(max_length=64, pattern=r"^[a-z0-9_\-]*$")]
+DAYS = (30, 90, 365)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def wall(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    unit: Key = "",
+    touchpoint: Key = "",
+    theme: Key = "",
+    days: Annotated[int, Query(ge=1, le=3660)] = 90,
+    group_by: Annotated[Literal["touchpoint", "theme", "unit"], Query()] = "touchpoint",
+) -> Response:
+    texts = TEXTS.get(user.language, TEXTS["en"])
+    errors: list[str] = []
+    stories: list[Story] = []
+    try:
+        stories = story_wall(
+            session,
+            WallRequest(unit or None, touchpoint or None, theme or None, days, group_by),
+            now=utcnow(),
+            visible_touchpoints=scoped_touchpoint_ids(session, user),
+        )
+    except DomainError as error:
+        errors.append(str(error))
+    labels = default_taxonomy().labels
+    theme_names = {
+        key: names.get(user.language) or names.get("en") or key for key, names in labels.items()
+    }
+    touchpoint_names = dict(
+        session.execute(select(Touchpoint.key, Touchpoint.name).order_by(Touchpoint.position)).all()
+    )
+    context = {
+        "st": texts,
+        "errors": errors,
+        "groups": _grouped(stories),
+        "chosen": {"unit": unit, "touchpoint": touchpoint, "theme": theme, "days": days},
+        "group_by": group_by,
+        "days_options": DAYS,
+        "units": list(session.scalars(select(Unit.key).order_by(Unit.key))),
+        "touchpoint_names": touchpoint_names,
+        "theme_names": theme_names,
+    }
+    return layout.render(
+        request,
+        user,
+        "stories/wall.html",
+        context,
+        title=texts["title"],
+        status_code=422 if errors else 200,
+    )
+
+
+def _grouped(stories: list[Story]) -> list[tuple[str | None, list[Story]]]:
+    groups: dict[str | None, list[Story]] = {}
+    for story in stories:
+        value = story.group[0][1] if story.group else None
+        groups.setdefault(value, []).append(story)
+    return list(groups.items())
