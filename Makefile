@@ -1,11 +1,14 @@
-# One command to run, one to test. Needs only Python 3.11+ and make.
+# One command to run, one to test. Needs Python 3.11+, make, and npm for the charts.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install browser run test check clean
+NPM ?= npm
+VENDOR := src/kokemus/web/static/vendor
+
+.PHONY: install assets browser run test check clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -15,7 +18,20 @@ $(UV):
 	$(UV) sync --locked --quiet --python $(PYTHON)
 	touch $@
 
-install: .venv/.synced
+# Chart.js comes from the npm registry as package-lock.json pins it; the app serves the
+# copy under /static/vendor/ and reports embed it (no CDN). npm runs when the lock changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+$(VENDOR)/chart.umd.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js.LICENSE.md
+	cp node_modules/chart.js/dist/chart.umd.min.js $@
+
+assets: $(VENDOR)/chart.umd.min.js
+
+install: .venv/.synced assets
 
 run: install
 	.venv/bin/kokemus serve --demo
@@ -37,4 +53,4 @@ check: install
 	.venv/bin/mypy
 
 clean:
-	rm -rf .venv .tools var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf .venv .tools var .mypy_cache .pytest_cache .ruff_cache node_modules $(VENDOR)
