@@ -6,10 +6,12 @@ from kokemus.cli import (
     customers,
     db,
     demo,
+    goals,
     importing,
     insights,
     journey,
     metrics,
+    report,
     serve,
     sources,
     surveys,
@@ -52,6 +54,8 @@ for command in (
     users.group,
     audit.group,
     metrics.group,
+    goals.group,
+    report.report,
     insights.group,
 ):
     cli.add_command(command)

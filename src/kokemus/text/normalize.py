@@ -165,7 +165,36 @@ def standard_form(word: str, lang: str) -> str:
 def lemma(word: str, lang: str) -> str:
     if not word:
         return word
-    return str(simplemma.lemmatize(standard_form(word, lang), lang=lang)).lower()
+    standard = standard_form(word, lang)
+    found = str(simplemma.lemmatize(standard, lang=lang)).lower()
+    if lang == "fi":
+        return _fi_compound_lemma(standard, found)
+    return found
+
+
+# Finnish endings and clitics that look like a word after a consonant: "-köhän", "-taan".
+_FI_NOT_A_HEAD = re.compile(r"k[oö]h[aä]n|k[oö]|p[aä]|kin|k[aä][aä]n|t[aä][aä]n|t[aä]k[aä][aä]n")
+_VOWELS = "aeiouyäöå"
+MIN_HEAD = 3
+
+
+def _fi_compound_lemma(word: str, found: str) -> str:
+    """simplemma takes some Finnish compounds for their first part: "maksusivu" ->
+    "maksu", "kassatäti" -> "kassa". A compound means its head, so when what the lemma
+    leaves off is itself a word (starting with a consonant, unlike an ending), the lemma
+    is the first part and the head's own lemma: "maksusivulla" -> "maksusivu"."""
+    if found == word or not word.startswith(found):
+        return found
+    head = word[len(found) :]
+    if (
+        len(head) < MIN_HEAD
+        or head[0] in _VOWELS
+        or head[0] == "h"
+        or _FI_NOT_A_HEAD.fullmatch(head)
+        or not is_known_word(head, "fi")
+    ):
+        return found
+    return found + str(simplemma.lemmatize(head, lang="fi")).lower()
 
 
 def word_forms(word: str, lang: str) -> tuple[str, ...]:
