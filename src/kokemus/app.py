@@ -37,6 +37,7 @@ from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWrit
 from kokemus.web import admin, auth, feedback, pages, security, stories, survey_pages
 from kokemus.web import customers as customer_pages
 from kokemus.web import journey as journey_page
+from kokemus.web import journey_editor
 from kokemus.web.rate_limits import RateLimit
 
 ERROR_CODES = {
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         customer_pages.router,
         feedback.router,
         stories.router,
+        journey_editor.router,
         journey_page.router,
         admin.router,
     )
