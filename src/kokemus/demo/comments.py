@@ -46,7 +46,7 @@ class Phrasebook:
             return rng.choice(self.sentences[(NO_THEME, "neutral", language)])
         themes = self._written(language, tone, good if tone == "positive" else bad)
         # The first theme named is what mattered most; a second sentence now and then.
-        first = themes[0] if rng.random() < 0.7 else rng.choice(themes)
+        first = themes[0] if rng.random() < 0.85 else rng.choice(themes)
         parts = [rng.choice(self.sentences[(first, tone, language)])]
         others = [theme for theme in themes if theme != first]
         if others and rng.random() < 0.25:

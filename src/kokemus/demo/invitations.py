@@ -73,7 +73,7 @@ def answer_invitations(
         select(Invitation, Event.message_id)
         .join(Event, Event.id == Invitation.event_id)
         .order_by(Invitation.id)
-    ).tuples()
+    )
     answered = []
     for invitation, message_id in rows:
         invitation.status = "sent"
