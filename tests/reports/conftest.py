@@ -10,7 +10,7 @@ from kokemus.enrich.service import analyze_pending
 from kokemus.journeys.models import Touchpoint
 from kokemus.metrics import goals_service
 from kokemus.store import Database
-from tests.factories import load_default_journey
+from tests.factories import add_source, load_default_journey, send, track
 from tests.reports.helpers import add_survey, answer, day, scores
 
 HOSTILE_NAME = 'Home delivery <script>alert("name")</script> & more'
@@ -35,7 +35,7 @@ def report_store(database: Database) -> Database:
         touchpoint="home-delivery",
     )
     add_survey(database, "advice", [("score", "nps"), ("ease", "ces")], touchpoint="advice-call")
-    add_survey(database, "pulse", [("score", "nps")], kind="employee")
+    add_survey(database, "pulse", [("enps", "nps")], kind="employee")
     # October at the carrier: NPS (3 - 2) / 6 = +16.7; expectations weak 2, good 1,
     # excellent 3; stars 5, 4, 4, 3, 2, 1.
     october = [(10, 5, 5), (9, 4, 4), (9, 5, 4), (8, 3, 3), (3, 2, 2), (0, 1, 1)]
@@ -59,8 +59,20 @@ def report_store(database: Database) -> Database:
     # September: 10, 2, 1, 0 -> -50; May: 9, 9 -> +100 (the trend has gaps between).
     scores(database, "delivery", [10, 2, 1, 0], day(9, 10), unit="carrier")
     scores(database, "delivery", [9, 9], day(5, 10), unit="carrier")
-    # Six employees at the store in October.
-    scores(database, "pulse", [10, 10, 9, 7, 6, 5], day(10, 7), unit="store")
+    # Six employees at the store and six at the carrier in October (eNPS +50).
+    scores(database, "pulse", [10, 10, 9, 7, 6, 5], day(10, 7), unit="store", question="enps")
+    scores(database, "pulse", [10, 10, 10, 9, 8, 7], day(10, 7), unit="carrier", question="enps")
+    # Two customers browse, then order: one path of two touchpoints.
+    add_source(database, "shop")
+    events = [
+        track(name, message_id=f"{who}-{name}", user_id=who, timestamp=when)
+        for who in ("aino", "eero")
+        for name, when in (
+            ("Product Viewed", "2026-10-03T10:00:00+03:00"),
+            ("Order Completed", "2026-10-03T10:30:00+03:00"),
+        )
+    ]
+    assert not send(database, events, source="shop").rejected
     while analyze_pending(database):
         pass
     with database.transaction() as session:

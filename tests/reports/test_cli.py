@@ -24,7 +24,7 @@ def test_report_writes_one_file(report_store: Database, database_url: str, tmp_p
     assert result.output.startswith(f"Report written to {out} (")
     assert "Headline scores" in result.output
     document = parse(out.read_text(encoding="utf-8"))
-    assert len(document.all("section")) == 7
+    assert len(document.all("section")) == 11
     by_unit = tmp_path / "sales.html"
     result = run(
         database_url,

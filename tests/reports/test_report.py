@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from kokemus.insights.survey_data import SurveyDriverQuery, survey_drivers
 from kokemus.metrics.breakdown import BreakdownQuery
 from kokemus.metrics.definitions import MetricName
 from kokemus.metrics.service import breakdown
 from kokemus.reports.charts import figure, interval
+from kokemus.reports.context import ReportRequest
 from kokemus.reports.period import parse_period
-from kokemus.reports.report import ReportRequest, build_report
+from kokemus.reports.report import build_report
 from kokemus.reports.standalone import content_hash, render_report
 from kokemus.store import Database
 from tests.reports.conftest import HOSTILE_COMMENT, HOSTILE_NAME
@@ -64,6 +66,10 @@ def test_the_sections(document: Node) -> None:
         "stages",
         "touchpoints",
         "trend",
+        "drivers",
+        "moments",
+        "journeys",
+        "link",
         "goals",
         "comments",
     ]
@@ -96,7 +102,14 @@ def test_headline_figures_are_the_breakdowns(report_store: Database, document: N
 
 def test_chart_data_is_the_breakdowns(report_store: Database, document: Node) -> None:
     specs = charts(document)
-    assert set(specs) == {"chart-expectation", "chart-stages", "chart-touchpoints", "chart-trend"}
+    assert set(specs) == {
+        "chart-expectation",
+        "chart-stages",
+        "chart-touchpoints",
+        "chart-trend",
+        "chart-drivers",
+        "chart-link-enps",
+    }
     with report_store.transaction() as session:
         result = breakdown(
             session, BreakdownQuery("nps", *OCTOBER, ("stage", "touchpoint")), with_previous=True
@@ -220,3 +233,37 @@ def test_quarter_and_year_and_an_empty_period(report_store: Database) -> None:
     assert not empty.all("canvas")
     assert "No answers in this period or the one before." in empty.by_id("headline").text
     assert re.search(r"No NPS answers", empty.by_id("touchpoints").text)
+
+
+def test_key_drivers_are_the_services(report_store: Database, document: Node) -> None:
+    # The customer survey with an NPS question and most answers: delivery, outcome score.
+    query = SurveyDriverQuery("delivery", *OCTOBER, outcome="score", themes=True)
+    with report_store.transaction() as session:
+        _, analysis = survey_drivers(session, query)
+    spec = charts(document)["chart-drivers"]
+    ranked = sorted(analysis.drivers, key=lambda driver: -driver.share)
+    assert spec["series"][0]["values"] == [round(driver.share, 3) for driver in ranked]
+    assert spec["labels"][0].startswith(ranked[0].name + " (Home delivery")
+    notes = document.by_id("drivers").text
+    assert f"R² = {analysis.r2:.2f}, n = {analysis.n} responses" in notes
+    moments = table_of(document.by_id("moments"))
+    assert moments[1][:2] == [HOSTILE_NAME, "monitor"]
+
+
+def test_journeys_and_the_employee_customer_link(document: Node) -> None:
+    journeys = document.by_id("journeys")
+    assert table_of(journeys, "Most common paths (2 customers)")[1:] == [
+        ["Website and product pages → Online checkout", "2", "100.0"]
+    ]
+    friction = table_of(journeys, "Friction")
+    assert [row[0] for row in friction[1:]] == [
+        "Repeat contact within 7 days",
+        "Contact within 7 days after a delivery",
+        "Reopened tickets",
+    ]
+    link = charts(document)["chart-link-enps"]
+    # The carrier: eNPS (4 - 0) / 6 = +66.7 against its customers' NPS +12.5 (8 answers).
+    assert link["labels"] == ["Delivery partner"]
+    assert link["series"][0]["x"] == [66.667]
+    assert link["series"][0]["values"] == [12.5]
+    assert "eNPS: 1 unit, too few for a rank correlation." in document.by_id("link").text

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Request, sync_playwright
 
+from kokemus.reports.context import ReportRequest
 from kokemus.reports.period import parse_period
-from kokemus.reports.report import ReportRequest, build_report
+from kokemus.reports.report import build_report
 from kokemus.reports.standalone import render_report
 from kokemus.store import Database
 
@@ -74,12 +75,17 @@ def test_every_chart_is_drawn_offline(
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+    for section in page.locator("section").all():
+        name = section.get_attribute("id")
+        section.screenshot(path=str(SCREENSHOTS / f"report-{name}.png"))
     page.close()
     assert [name for name, _ in painted] == [
         "chart-expectation",
         "chart-stages",
         "chart-touchpoints",
         "chart-trend",
+        "chart-drivers",
+        "chart-link-enps",
     ]
     assert all(count > DRAWN for _, count in painted), painted
     assert problems == []

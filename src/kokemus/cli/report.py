@@ -5,8 +5,9 @@ import click
 from kokemus.cli.context import AppContext, domain_errors, pass_app
 from kokemus.errors import InvalidInput
 from kokemus.metrics.goals_service import METRICS
+from kokemus.reports.context import ReportRequest
 from kokemus.reports.period import Period, parse_period
-from kokemus.reports.report import ReportRequest, build_report
+from kokemus.reports.report import build_report
 from kokemus.reports.standalone import render_report
 from kokemus.store.base import utcnow
 
@@ -47,6 +48,12 @@ PERIOD = PeriodParam()
     help="the score shown by stage, touchpoint and month",
 )
 @click.option(
+    "--drivers",
+    metavar="SURVEY[:OUTCOME]",
+    help="the survey (and its outcome question) for key drivers and moments of truth; "
+    "default: the customer survey with an NPS question and most responses",
+)
+@click.option(
     "--out",
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -54,15 +61,20 @@ PERIOD = PeriodParam()
 )
 @pass_app
 @domain_errors
-def report(app: AppContext, period: Period, unit: str | None, metric: str, out: Path) -> None:
+def report(
+    app: AppContext, period: Period, unit: str | None, metric: str, drivers: str | None, out: Path
+) -> None:
     """Write a standalone HTML report for a period: scores with n, intervals and trend,
-    expectations, stages, touchpoints, goals and comments; it opens offline."""
+    expectations, stages, touchpoints, key drivers, moments of truth, journeys, the
+    employee-customer link, goals and comments; it opens offline."""
     request = ReportRequest(
         period=period,
         now=utcnow(),
         unit=unit,
         metric=metric,  # type: ignore[arg-type]
         threshold=app.settings.anonymity_threshold,
+        drivers_survey=drivers.partition(":")[0] if drivers else None,
+        drivers_outcome=(drivers.partition(":")[2] or None) if drivers else None,
     )
     with app.database.transaction() as session:
         built = build_report(session, request)

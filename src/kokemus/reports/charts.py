@@ -31,7 +31,7 @@ METRIC_NAMES: Mapping[str, str] = {
     "ces": "CES",
     "expectation": "Expectation net",
 }
-Kind = Literal["bar", "line", "stacked"]
+Kind = Literal["bar", "line", "stacked", "scatter"]
 LabelOf = Callable[[Mapping[str, str]], str]
 
 
@@ -53,6 +53,8 @@ class Series:
     n: tuple[int | None, ...] | None = None
     # A colour role the drawing script knows: score, weak, good, excellent, previous.
     role: str = "score"
+    # Scatter charts: each point's x (values are the y); the chart's labels name the points.
+    x: tuple[float | None, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Chart:
     y_label: str = ""
     y_range: tuple[float, float] | None = None
     horizontal: bool = False
+    x_label: str = ""
+    x_range: tuple[float, float] | None = None
 
     def spec(self) -> dict[str, object]:
         """The JSON the drawing script reads; numbers rounded to what a chart can show."""
@@ -77,6 +81,8 @@ class Chart:
             "labels": list(self.labels),
             "y_label": self.y_label,
             "y_range": list(self.y_range) if self.y_range else None,
+            "x_label": self.x_label,
+            "x_range": list(self.x_range) if self.x_range else None,
             "series": [_series_spec(series) for series in self.series],
         }
 
@@ -92,6 +98,8 @@ def _series_spec(series: Series) -> dict[str, object]:
         spec["ci_high"] = [_rounded(value) for value in series.ci_high]
     if series.n is not None:
         spec["n"] = list(series.n)
+    if series.x is not None:
+        spec["x"] = [_rounded(value) for value in series.x]
     return spec
 
 

@@ -6,8 +6,8 @@ function in SECTIONS. Every figure comes from `metrics.service.breakdown`, as th
 gives it, with its n, its 95 % interval and the change since the previous period.
 """
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 
 from kokemus.enrich.models import TextAnalysisRecord
 from kokemus.errors import InvalidInput
-from kokemus.journeys.models import Stage, Touchpoint, Unit
 from kokemus.metrics import goals_service
-from kokemus.metrics.anonymity import THRESHOLD
 from kokemus.metrics.breakdown import BreakdownQuery, Filters
 from kokemus.metrics.comparison import METHODS
 from kokemus.metrics.definitions import Estimate, MetricName
@@ -25,9 +23,9 @@ from kokemus.metrics.dimensions import NONE
 from kokemus.metrics.periods import bucket
 from kokemus.metrics.rollups import organisation_zone
 from kokemus.metrics.service import BreakdownResult, GroupResult, breakdown
+from kokemus.reports import analyses
 from kokemus.reports.charts import (
     METRIC_NAMES,
-    Chart,
     Table,
     change,
     count,
@@ -38,7 +36,7 @@ from kokemus.reports.charts import (
     shares_chart,
     trend_chart,
 )
-from kokemus.reports.period import Period
+from kokemus.reports.context import Names, Quote, ReportRequest, Section, read_names
 from kokemus.surveys.models import Response, Survey
 
 HEADLINE_METRICS: tuple[MetricName, ...] = ("nps", "csat", "stars", "ces", "expectation", "enps")
@@ -52,92 +50,12 @@ TEST_NAMES = {
 
 
 @dataclass(frozen=True)
-class ReportRequest:
-    period: Period
-    now: datetime
-    unit: str | None = None
-    # The score the stage, touchpoint and trend sections show.
-    metric: MetricName = "nps"
-    threshold: int = THRESHOLD
-
-
-@dataclass(frozen=True)
-class Quote:
-    text: str
-    about: str
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-    notes: tuple[str, ...] = ()
-    charts: tuple[Chart, ...] = ()
-    tables: tuple[Table, ...] = ()
-    quotes: tuple[tuple[str, tuple[Quote, ...]], ...] = ()
-
-
-@dataclass(frozen=True)
-class Names:
-    """What the journey calls its units, stages and touchpoints, and their order."""
-
-    units: Mapping[str, str]
-    stages: Mapping[str, tuple[int, str]]
-    touchpoints: Mapping[str, tuple[int, int, str]]  # key: (stage position, position, name)
-    touchpoint_keys: Mapping[int, str] = field(default_factory=dict)
-
-    def stage(self, key: Mapping[str, str]) -> str:
-        value = key["stage"]
-        return "No stage" if value == NONE else self.stages.get(value, (0, value))[1]
-
-    def touchpoint(self, key: Mapping[str, str]) -> str:
-        value = key["touchpoint"]
-        return "No touchpoint" if value == NONE else self.touchpoints.get(value, (0, 0, value))[2]
-
-    def stage_order(self, group: GroupResult) -> tuple[int, str]:
-        value = group.key["stage"]
-        return (self.stages[value][0], value) if value in self.stages else (1 << 30, value)
-
-    def touchpoint_order(self, group: GroupResult) -> tuple[int, int, str]:
-        value = group.key["touchpoint"]
-        if value in self.touchpoints:
-            stage, position, _ = self.touchpoints[value]
-            return stage, position, value
-        return 1 << 30, 0, value
-
-
-@dataclass(frozen=True)
 class Report:
     request: ReportRequest
     title: str
     unit_name: str | None
     generated_at: datetime
     sections: tuple[Section, ...]
-
-
-def read_names(session: Session) -> Names:
-    stages = {
-        row.id: (row.key, row.position, row.name)
-        for row in session.execute(select(Stage.id, Stage.key, Stage.position, Stage.name))
-    }
-    touchpoints = session.execute(
-        select(
-            Touchpoint.id, Touchpoint.key, Touchpoint.stage_id, Touchpoint.position, Touchpoint.name
-        )
-    ).all()
-    return Names(
-        units=dict(session.execute(select(Unit.key, Unit.name)).all()),
-        stages={key: (position, name) for key, position, name in stages.values()},
-        touchpoints={
-            row.key: (
-                stages[row.stage_id][1] if row.stage_id in stages else 0,
-                row.position,
-                row.name,
-            )
-            for row in touchpoints
-        },
-        touchpoint_keys={row.id: row.key for row in touchpoints},
-    )
 
 
 def build_report(session: Session, request: ReportRequest) -> Report:
@@ -429,6 +347,10 @@ SECTIONS: Sequence[SectionBuilder] = (
     by_stage,
     by_touchpoint,
     trend,
+    analyses.key_drivers,
+    analyses.moments,
+    analyses.journeys,
+    analyses.employee_customer,
     goals,
     comments,
 )

@@ -100,6 +100,17 @@
           pointRadius: 0,
         });
       }
+      if (spec.kind === "scatter") {
+        found.push({
+          label: series.label,
+          data: series.values.map(function (y, at) {
+            return { x: series.x[at], y: y };
+          }),
+          backgroundColor: colour(series.role),
+          pointRadius: 5,
+        });
+        return;
+      }
       found.push({
         label: series.label,
         data: series.values,
@@ -117,7 +128,39 @@
     return found;
   }
 
+  function scatterLabel(spec) {
+    return function (item) {
+      var name = spec.labels[item.dataIndex];
+      return name + ": " + number(item.raw.x) + ", " + number(item.raw.y);
+    };
+  }
+
+  function axis(label, range) {
+    var found = { title: { display: Boolean(label), text: label } };
+    if (range) {
+      found.min = range[0];
+      found.max = range[1];
+    }
+    return found;
+  }
+
   function config(spec) {
+    if (spec.kind === "scatter") {
+      return {
+        type: "scatter",
+        data: { datasets: datasets(spec) },
+        options: {
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          scales: { x: axis(spec.x_label, spec.x_range), y: axis(spec.y_label, spec.y_range) },
+          plugins: {
+            legend: { display: false },
+            tooltip: { callbacks: { label: scatterLabel(spec) } },
+          },
+        },
+      };
+    }
     var valueAxis = {
       title: { display: Boolean(spec.y_label), text: spec.y_label },
       stacked: spec.kind === "stacked",
