@@ -3,6 +3,7 @@ import click
 from kokemus import __version__
 from kokemus.cli import (
     audit,
+    cases,
     customers,
     db,
     demo,
@@ -12,12 +13,14 @@ from kokemus.cli import (
     journey,
     metrics,
     report,
+    rules,
     serve,
     sources,
     surveys,
     text,
     tokens,
     users,
+    webhooks,
 )
 from kokemus.cli.context import AppContext
 from kokemus.config import Settings
@@ -57,6 +60,9 @@ for command in (
     goals.group,
     report.report,
     insights.group,
+    cases.group,
+    rules.group,
+    webhooks.group,
 ):
     cli.add_command(command)
 
