@@ -269,9 +269,10 @@ def from_rollups(session: Session, query: BreakdownQuery, the_plan: Plan) -> Cou
     for grain, first, last in ranges:
         conditions = Conditions()
         conditions.add("cube = {p} AND grain = {p}", "lean" if lean else "full", grain)
-        conditions.add("question_type = {p}", QUESTION_TYPES[query.metric])
-        if lean:
-            conditions.add("kind = {p}", query.kind)
+        # In the unique index's order, so that it finds the period's rows of either cube.
+        conditions.add(
+            "question_type = {p} AND kind = {p}", QUESTION_TYPES[query.metric], query.kind
+        )
         _theme_condition(conditions, query, "theme")
         conditions.add(
             "period_start >= {p} AND period_start <= {p}",
