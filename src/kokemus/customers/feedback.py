@@ -4,7 +4,7 @@ Free text is shown only as text analysis redacted it: the answer rows keep what 
 customer wrote, and that never leaves this module.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -93,6 +93,25 @@ def customer_responses(
             )
         )
     return shown
+
+
+def shown_answers(
+    session: Session, responses: Sequence[Response], language: str
+) -> dict[int, list[ShownAnswer]]:
+    """Each response's answers as staff may see them, by response id."""
+    if not responses:
+        return {}
+    wanted = {(response.survey_id, response.survey_version) for response in responses}
+    definitions = _definitions(session, wanted)
+    answers = _answers(session, [response.id for response in responses])
+    return {
+        response.id: _shown_answers(
+            answers.get(response.id, []),
+            definitions.get((response.survey_id, response.survey_version), {}),
+            language,
+        )
+        for response in responses
+    }
 
 
 def _definitions(

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, Literal
 
 from openpyxl import Workbook
@@ -43,8 +43,13 @@ def columns(definition: SurveyDefinition) -> list[str]:
 
 
 def rows(
-    session: Session, survey: Survey, definition: SurveyDefinition
+    session: Session,
+    survey: Survey,
+    definition: SurveyDefinition,
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
+    """Complete responses as rows; of those units only, when `unit_ids` is given."""
     touchpoints = {
         row.id: row.key for row in session.execute(select(Touchpoint.id, Touchpoint.key))
     }
@@ -55,6 +60,8 @@ def rows(
         .order_by(Response.submitted_at, Response.id)
         .execution_options(yield_per=1000)
     )
+    if unit_ids is not None:
+        query = query.where(Response.unit_id.in_(unit_ids))
     for response in session.scalars(query):
         row: dict[str, Any] = {
             "response_id": response.id,
@@ -95,21 +102,26 @@ def rows(
 
 
 def export_responses(
-    session: Session, survey: Survey, definition: SurveyDefinition, form: Literal["csv", "xlsx"]
+    session: Session,
+    survey: Survey,
+    definition: SurveyDefinition,
+    form: Literal["csv", "xlsx"],
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> bytes:
     names = columns(definition)
     if form == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=names, extrasaction="ignore")
         writer.writeheader()
-        for row in rows(session, survey, definition):
+        for row in rows(session, survey, definition, unit_ids=unit_ids):
             writer.writerow({name: _safe_cell(row.get(name, "")) for name in names})
         # A byte-order mark so spreadsheet programs read the Finnish letters right.
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(survey.key[:31])
     sheet.append(names)
-    for row in rows(session, survey, definition):
+    for row in rows(session, survey, definition, unit_ids=unit_ids):
         sheet.append([_safe_cell(row.get(name, "")) for name in names])
     output = io.BytesIO()
     workbook.save(output)
