@@ -34,10 +34,19 @@ from kokemus.errors import DomainError
 from kokemus.ingest.group_writer import GroupWriter
 from kokemus.store import Database
 from kokemus.surveys.submit import JourneyPlaces, PublishedSurveys, ResponseWriter
-from kokemus.web import admin, auth, feedback, pages, security, stories, survey_pages
+from kokemus.web import (
+    admin,
+    auth,
+    feedback,
+    journey_editor,
+    pages,
+    security,
+    stories,
+    survey_pages,
+    survey_screens,
+)
 from kokemus.web import customers as customer_pages
 from kokemus.web import journey as journey_page
-from kokemus.web import journey_editor
 from kokemus.web.rate_limits import RateLimit
 
 ERROR_CODES = {
@@ -126,6 +135,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         journey_editor.router,
         journey_page.router,
         admin.router,
+        survey_screens.router,
     )
     for router in routers:
         app.include_router(router)

@@ -32,6 +32,7 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("/customers", "nav_customers", None),
     ("/feedback", "nav_feedback", None),
     ("/stories", "nav_stories", None),
+    ("/surveys", "nav_surveys", None),
     ("/journey", "nav_journey", None),
     ("/admin/sources", "nav_sources", ("admin",)),
     ("/admin/tokens", "nav_tokens", ("admin",)),
