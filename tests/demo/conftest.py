@@ -17,7 +17,7 @@ from tests.conftest import BACKENDS, POSTGRES_URL
 # A fixed year, so the tests see the same data whatever day they run.
 END = date(2026, 6, 30)
 # Big enough that every planted effect stands well clear of chance; small enough to be quick.
-EFFECT_CUSTOMERS = 2000
+EFFECT_CUSTOMERS = 3000
 
 
 @contextmanager

@@ -1,7 +1,11 @@
 """The demo's sentences, read by the real analyzer: it must find the theme and the tone they
 were written with, or the demo's themes and sentiment would not come out as planted."""
 
+from importlib import resources
+from typing import Any
+
 import pytest
+import yaml
 
 from kokemus.demo.comments import NO_THEME, phrasebook
 from kokemus.text.analysis import default_analyzer
@@ -15,7 +19,7 @@ def test_sentences_are_read_with_their_theme_and_tone(language: str) -> None:
     book = phrasebook()
     written = [
         (theme, tone, sentence)
-        for (theme, tone, lang), sentences in book.sentences.items()
+        for (theme, tone, lang, _), sentences in book.sentences.items()
         if lang == language
         for sentence in sentences
     ]
@@ -34,7 +38,7 @@ def test_sentences_are_read_with_their_theme_and_tone(language: str) -> None:
 def test_mixed_sentences_are_read_as_mixed_with_both_themes(language: str) -> None:
     written = [
         (good, bad, sentence)
-        for (good, bad, lang), sentences in phrasebook().mixed.items()
+        for (good, bad, lang, _), sentences in phrasebook().mixed.items()
         if lang == language
         for sentence in sentences
     ]
@@ -45,3 +49,17 @@ def test_mixed_sentences_are_read_as_mixed_with_both_themes(language: str) -> No
         if result.sentiment.label != "mixed" or not {good, bad} <= set(result.themes)
     ]
     assert len(misread) <= (1 - AT_LEAST) * len(written), "\n".join(misread)
+
+
+def test_no_sentences_are_lost_to_a_repeated_key() -> None:
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        assert len(keys) == len(set(keys)), f"repeated keys at line {node.start_mark.line + 1}"
+        return loader.construct_mapping(node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    text = resources.files("kokemus.demo").joinpath("data/comments.yaml").read_text("utf-8")
+    assert yaml.load(text, Loader=Strict)

@@ -66,7 +66,7 @@ def store_visit(rng: random.Random, store: str, language: str) -> Answers:
     sometimes(rng, answers, "staff-welcome", stars(rng, feeling + 0.1), 0.93)
     sometimes(rng, answers, "expectation", expectation(rng, feeling), 0.9)
     sometimes(rng, answers, "recommend", nps(rng, feeling), 0.9)
-    text = comment(rng, language, score, STORE_GOOD, STORE_BAD[store], share=0.35)
+    text = comment(rng, language, score, STORE_GOOD, STORE_BAD[store], "store", share=0.35)
     sometimes(rng, answers, "comment", text, 1)
     return answers
 
@@ -108,7 +108,7 @@ def recommendation(rng: random.Random, language: str) -> Answers:
             key, tone = "reason-passive", rng.choice(("mixed", "neutral"))
         else:
             key, tone = "reason-promoter", "positive"
-        answers[key] = phrasebook().write(rng, language, tone, WIDGET_GOOD, WIDGET_BAD)
+        answers[key] = phrasebook().write(rng, language, tone, WIDGET_GOOD, WIDGET_BAD, "online")
     return answers
 
 

@@ -9,7 +9,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from kokemus.demo.comments import phrasebook, tone_for
+from kokemus.demo.comments import Where, phrasebook, tone_for
 from kokemus.demo.outbox import Contact, Delivery, Order, Refund
 
 Answers = dict[str, Any]
@@ -76,13 +76,14 @@ def comment(
     score: int,
     good: Sequence[str],
     bad: Sequence[str],
+    where: Where = "online",
     *,
     share: float = 0.3,
 ) -> str | None:
     """A free-text comment, or None: the unhappy write more often."""
     if rng.random() >= (share + 0.3 if score <= 2 else share + 0.15 if score == 3 else share):
         return None
-    return phrasebook().write(rng, language, tone_for(rng, score), good, bad)
+    return phrasebook().write(rng, language, tone_for(rng, score), good, bad, where)
 
 
 def sometimes(rng: random.Random, answers: Answers, key: str, value: Any, share: float) -> None:
@@ -168,6 +169,8 @@ def complaint(rng: random.Random, happened: Refund, language: str) -> Answers:
     sometimes(rng, answers, "treatment", score, 0.95)
     sometimes(rng, answers, "effort", ces(rng, feeling), 0.95)
     if resolved != "yes" and rng.random() < 0.6:
-        answers["still-open"] = phrasebook().write(rng, language, "negative", (), REFUND_BAD)
+        answers["still-open"] = phrasebook().write(
+            rng, language, "negative", (), REFUND_BAD, "online"
+        )
     sometimes(rng, answers, "comment", comment(rng, language, score, REFUND_GOOD, REFUND_BAD), 1)
     return answers

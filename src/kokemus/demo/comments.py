@@ -22,11 +22,15 @@ TONES: dict[int, tuple[tuple[Tone, float], ...]] = {
 }
 
 
+Where = Literal["online", "store", "work"]
+# (theme or pair, tone, language, where); where is "" for sentences that fit anywhere.
+Key = tuple[str, str, str, str]
+
+
 @dataclass(frozen=True)
 class Phrasebook:
-    # (theme, tone, language) -> sentences, and (good theme, bad theme, language) -> sentences.
-    sentences: dict[tuple[str, str, str], tuple[str, ...]]
-    mixed: dict[tuple[str, str, str], tuple[str, ...]]
+    sentences: dict[Key, tuple[str, ...]]  # (theme, tone, language, where)
+    mixed: dict[Key, tuple[str, ...]]  # (good theme, bad theme, language, where)
 
     def write(
         self,
@@ -35,41 +39,61 @@ class Phrasebook:
         tone: Tone,
         good: Sequence[str],
         bad: Sequence[str],
+        where: Where,
     ) -> str:
-        """A comment in `tone` about the themes that went well (`good`) or not (`bad`)."""
+        """A comment in `tone` about the themes that went well (`good`) or not (`bad`), in
+        words that fit `where` it is written: about the chair shop, a shoe store or work."""
         if tone == "mixed":
-            pair = self._mixed_pair(rng, language, good, bad)
-            if pair is not None:
-                return rng.choice(self.mixed[(*pair, language)])
+            mixed = self._mixed(rng, language, good, bad, where)
+            if mixed is not None:
+                return mixed
             tone = "negative"
         if tone == "neutral":
-            return rng.choice(self.sentences[(NO_THEME, "neutral", language)])
-        themes = self._written(language, tone, good if tone == "positive" else bad)
+            return rng.choice(self._find(self.sentences, NO_THEME, "neutral", language, where))
+        themes = [
+            theme
+            for theme in (good if tone == "positive" else bad)
+            if self._find(self.sentences, theme, tone, language, where)
+        ]
+        if not themes:
+            raise ValueError(f"no {tone} {language} sentences for {where} about {list(bad)}")
         # The first theme named is what mattered most; a second sentence now and then.
         first = themes[0] if rng.random() < 0.85 else rng.choice(themes)
-        parts = [rng.choice(self.sentences[(first, tone, language)])]
+        parts = [rng.choice(self._find(self.sentences, first, tone, language, where))]
         others = [theme for theme in themes if theme != first]
         if others and rng.random() < 0.25:
-            parts.append(rng.choice(self.sentences[(rng.choice(others), tone, language)]))
+            other = rng.choice(others)
+            parts.append(rng.choice(self._find(self.sentences, other, tone, language, where)))
         return " ".join(parts)
 
-    def _written(self, language: str, tone: str, themes: Sequence[str]) -> list[str]:
-        found = [theme for theme in themes if (theme, tone, language) in self.sentences]
-        if not found:
-            raise ValueError(f"no {tone} {language} sentences for any of {list(themes)}")
-        return found
+    @staticmethod
+    def _find(
+        table: dict[Key, tuple[str, ...]], theme: str, tone: str, language: str, where: str
+    ) -> tuple[str, ...]:
+        return table.get((theme, tone, language, ""), ()) + table.get(
+            (theme, tone, language, where), ()
+        )
 
-    def _mixed_pair(
-        self, rng: random.Random, language: str, good: Sequence[str], bad: Sequence[str]
-    ) -> tuple[str, str] | None:
-        pairs = [(g, b) for g, b, lang in self.mixed if lang == language and b in bad]
-        preferred = [pair for pair in pairs if pair[0] in good]
-        chosen = preferred or pairs
+    def _mixed(
+        self,
+        rng: random.Random,
+        language: str,
+        good: Sequence[str],
+        bad: Sequence[str],
+        where: str,
+    ) -> str | None:
+        pairs = [
+            (g, b)
+            for g, b, lang, place in self.mixed
+            if lang == language and place in ("", where) and b in bad
+        ]
+        chosen = [pair for pair in pairs if pair[0] in good] or pairs
         if not chosen:
             return None
-        # Prefer the pair about the main problem.
+        # Prefer a pair about the main problem.
         main = [pair for pair in chosen if pair[1] == bad[0]]
-        return rng.choice(main or chosen)
+        good_theme, bad_theme = rng.choice(main or chosen)
+        return rng.choice(self._find(self.mixed, good_theme, bad_theme, language, where))
 
 
 def tone_for(rng: random.Random, stars: int) -> Tone:
@@ -81,13 +105,15 @@ def tone_for(rng: random.Random, stars: int) -> Tone:
 def phrasebook() -> Phrasebook:
     text = resources.files("kokemus.demo").joinpath("data/comments.yaml").read_text("utf-8")
     document = yaml.safe_load(text)
-    sentences: dict[tuple[str, str, str], tuple[str, ...]] = {}
-    mixed: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    sentences: dict[Key, tuple[str, ...]] = {}
+    mixed: dict[Key, tuple[str, ...]] = {}
     for entry in document.pop("mixed"):
         for language in ("fi", "sv", "en"):
-            mixed[(entry["good"], entry["bad"], language)] = tuple(entry[language])
+            key = (entry["good"], entry["bad"], language, entry.get("where", ""))
+            mixed[key] = tuple(entry[language])
     for theme, by_tone in document.items():
-        for tone, by_language in by_tone.items():
+        for tone_where, by_language in by_tone.items():
+            tone, _, where = tone_where.partition("@")
             for language, texts in by_language.items():
-                sentences[(theme, tone, language)] = tuple(texts)
+                sentences[(theme, tone, language, where)] = tuple(texts)
     return Phrasebook(sentences, mixed)

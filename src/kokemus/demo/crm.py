@@ -62,7 +62,7 @@ def newsletters(box: Outbox, person: Person, since: datetime, months: Sequence[d
     for first in months:
         tuesday = first + timedelta(days=(1 - first.weekday()) % 7)
         sent = local(tuesday, 8)
-        if sent < since or rng.random() > 0.45:
+        if sent < since or rng.random() > 0.38:
             continue
         opened = sent + timedelta(minutes=rng.randint(5, 60 * 30))
         letter = {"campaign": f"uutiskirje-{first:%Y-%m}"}

@@ -115,7 +115,7 @@ def _person(rng: random.Random, number: int) -> Person:
     language = _pick(rng, LANGUAGES)
     first, last = rng.choice(FIRST_NAMES[language]), rng.choice(LAST_NAMES[language])
     home_store = STORES[0] if rng.random() < 0.55 else STORES[1]
-    if kind == "store":
+    if kind in ("store", "both"):
         city = STORE_CITIES[home_store]
     else:
         city = rng.choices(list(CITIES), weights=list(CITIES.values()))[0]

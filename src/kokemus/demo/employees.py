@@ -126,7 +126,8 @@ def pulse(rng: random.Random, person: Employee) -> Answers:
     answers: Answers = {"enps": nps(rng, feeling), "workday-stars": score}
     seen = 0.2 + 0.16 * (feeling - 1)
     answers["marks"] = {mark: rng.random() < seen for mark in WORKDAY_MARKS}
-    text = comment(rng, person.language, score, EMPLOYEE_GOOD, person.team.worries, share=0.3)
+    worries = person.team.worries
+    text = comment(rng, person.language, score, EMPLOYEE_GOOD, worries, "work", share=0.3)
     if text is not None:
         answers["comment"] = text
     return answers
@@ -140,7 +141,7 @@ def meeting(rng: random.Random, person: Employee) -> Answers:
         "marks": {mark: rng.random() < seen for mark in MEETING_MARKS},
         "meeting-stars": score,
     }
-    text = comment(rng, person.language, score, ("meetings",), ("meetings",), share=0.25)
+    text = comment(rng, person.language, score, ("meetings",), ("meetings",), "work", share=0.25)
     if text is not None:
         answers["comment"] = text
     return answers
@@ -160,7 +161,7 @@ def _audits(rng: random.Random, company: Company, period: Period, first: date) -
                 score = 5 if shown >= 7 else 4 if shown >= 6 else 3 if shown >= 4 else 2
                 tone = tone_for(rng, score)
                 good = ("staff_friendliness", "staff_competence", "store_environment")
-                text = phrasebook().write(rng, "fi", tone, good, AUDIT_BAD[store])
+                text = phrasebook().write(rng, "fi", tone, good, AUDIT_BAD[store], "store")
                 answers["observer-comment"] = text
             moment = local(day, rng.uniform(10, 18))
             answered.append(

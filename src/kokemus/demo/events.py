@@ -54,7 +54,7 @@ def _online(box: Outbox, person: Person, chairs: Calendar) -> datetime | None:
     for number, day in enumerate(sorted(chairs.pick(rng) for _ in range(count))):
         product = shop.pick_chair(box)
         moment = shop.order_moment(box, day)
-        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+        for _ in range(rng.choice((0, 1, 1, 2))):
             earlier = moment - timedelta(days=rng.uniform(0.3, 14))
             device = rng.choice(person.devices)
             web.browse(box, person, device, earlier, shop.PRODUCTS, ad=rng.random() < 0.2)
@@ -89,5 +89,6 @@ def _in_store(box: Outbox, person: Person, shoes: Calendar) -> datetime | None:
             crm.joined_loyalty(box, person, moment + timedelta(minutes=3), person.home_store)
         if rng.random() < 0.03:
             later = moment + timedelta(days=rng.uniform(1, 20))
-            helpdesk.open_case(box, person, later, rng.choice(("size", "product")))
+            reason = rng.choice(("size", "product"))
+            helpdesk.open_case(box, person, later, reason, where="store")
     return first

@@ -1,8 +1,9 @@
 """The helpdesk: tickets, the ones reopened and the customers who must ask again."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kokemus.demo.comments import phrasebook
+from kokemus.demo.comments import Where, phrasebook
 from kokemus.demo.customers import Person
 from kokemus.demo.outbox import Contact, Outbox, contact_traits
 
@@ -39,27 +40,39 @@ FOLLOW_UP = {
 CHANNELS = {"email": (2.0, 50.0), "phone": (0.1, 6.0), "chat": (0.1, 3.0)}
 
 
+@dataclass(frozen=True)
+class Matter:
+    """What the customer gets in touch about, over one or more tickets."""
+
+    person: Person
+    reason: str
+    where: Where  # the chair shop's order or a shoe store's purchase
+    order_id: str | None
+
+
 def open_case(
     box: Outbox,
     person: Person,
     opened: datetime,
     reason: str,
     *,
+    where: Where = "online",
     order_id: str | None = None,
     repeat_rate: float = 0.1,
     reopen_rate: float = 0.1,
 ) -> None:
     """A ticket from opening to its solution. Some are reopened; some customers must open
     another about the same matter within a week (a repeat contact)."""
+    matter = Matter(person, reason, where, order_id)
     rng = box.rng
     roll = rng.random()
     repeat = roll < repeat_rate
     reopened = not repeat and roll < repeat_rate + reopen_rate
-    first = _ticket(box, person, opened, reason, order_id, follow_up=False)
+    first = _ticket(box, matter, opened, follow_up=False)
     if first is None:
         return
     ticket, solved = first
-    _solve(box, person, ticket, solved, Contact(person, reason, False, False, repeat or reopened))
+    _solve(box, matter, ticket, solved, Contact(person, reason, False, False, repeat or reopened))
     if not (repeat or reopened):
         return
     again = solved + timedelta(hours=rng.uniform(18, 24 * 4))
@@ -70,38 +83,33 @@ def open_case(
             again,
             userId=person.helpdesk_id,
             event="Ticket Reopened",
-            properties={"ticket_id": ticket, "description": _description(box, person, reason)},
+            properties={"ticket_id": ticket, "description": _description(box, matter, True)},
         )
         solved = again + timedelta(hours=rng.uniform(2, 30))
     else:
-        second = _ticket(box, person, again, reason, order_id, follow_up=True)
+        second = _ticket(box, matter, again, follow_up=True)
         if second is None:
             return
         ticket, solved = second
-    _solve(box, person, ticket, solved, Contact(person, reason, repeat, reopened, False))
+    _solve(box, matter, ticket, solved, Contact(person, reason, repeat, reopened, False))
 
 
 def _ticket(
-    box: Outbox,
-    person: Person,
-    opened: datetime,
-    reason: str,
-    order_id: str | None,
-    *,
-    follow_up: bool,
+    box: Outbox, matter: Matter, opened: datetime, *, follow_up: bool
 ) -> tuple[str, datetime] | None:
     """A new ticket: its id and when it will be solved, or None outside the year."""
     rng = box.rng
+    person = matter.person
     channel = rng.choices(list(CHANNELS), weights=(55, 30, 15))[0]
     ticket = box.reference("HD-", 6)
     properties = {
         "ticket_id": ticket,
-        "subject": SUBJECTS[reason][LANGUAGES.index(person.language)],
+        "subject": SUBJECTS[matter.reason][LANGUAGES.index(person.language)],
         "channel": channel,
-        "description": _description(box, person, reason, follow_up=follow_up),
+        "description": _description(box, matter, follow_up),
     }
-    if order_id:
-        properties["order_id"] = order_id
+    if matter.order_id:
+        properties["order_id"] = matter.order_id
     sent = box.send(
         SOURCE,
         "track",
@@ -109,7 +117,8 @@ def _ticket(
         userId=person.helpdesk_id,
         event="Ticket Created",
         properties=properties,
-        context=_context(person),
+        # A new ticket names its requester by email (by phone for those who only call).
+        context=contact_traits(person, phone=person.email is None),
     )
     if not sent:
         return None
@@ -117,23 +126,20 @@ def _ticket(
     return ticket, opened + timedelta(hours=rng.uniform(low, high))
 
 
-def _solve(box: Outbox, person: Person, ticket: str, moment: datetime, contact: Contact) -> None:
+def _solve(box: Outbox, matter: Matter, ticket: str, moment: datetime, contact: Contact) -> None:
     box.send(
         SOURCE,
         "track",
         moment,
         contact,
-        userId=person.helpdesk_id,
+        userId=matter.person.helpdesk_id,
         event="Ticket Solved",
         properties={"ticket_id": ticket},
     )
 
 
-def _description(box: Outbox, person: Person, reason: str, *, follow_up: bool = True) -> str:
-    text = phrasebook().write(box.rng, person.language, "negative", (), (THEMES[reason],))
-    return f"{FOLLOW_UP[person.language]} {text}" if follow_up else text
-
-
-def _context(person: Person) -> dict[str, object]:
-    # A new ticket names its requester by email (by phone for those who only ever call).
-    return contact_traits(person, phone=person.email is None)
+def _description(box: Outbox, matter: Matter, follow_up: bool) -> str:
+    language = matter.person.language
+    themes = (THEMES[matter.reason],)
+    text = phrasebook().write(box.rng, language, "negative", (), themes, matter.where)
+    return f"{FOLLOW_UP[language]} {text}" if follow_up else text

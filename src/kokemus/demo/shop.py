@@ -181,7 +181,7 @@ def _review(box: Outbox, person: Person, delivered: Delivered, product: Product)
         stars = rng.choice((4, 5, 5, 5))
     tone: Tone = "positive" if stars >= 4 else "negative"
     bad = ("delivery_damage",) if delivery.damaged else ("delivery_speed", "product_quality")
-    text = phrasebook().write(rng, person.language, tone, ("product_quality",), bad)
+    text = phrasebook().write(rng, person.language, tone, ("product_quality",), bad, "online")
     box.send(
         SOURCE,
         "track",
