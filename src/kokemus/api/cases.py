@@ -2,17 +2,20 @@
 signed-in users, whose role and units decide what they see and may do; a user's writes
 carry the session's CSRF token in the X-CSRF-Token header."""
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kokemus.accounts import sessions
 from kokemus.accounts.service import Forbidden, Unauthorized, authenticate, note_use, use_is_stale
-from kokemus.api.deps import AppSettings, Credentials, DbSession, known_query_only
+from kokemus.api.deps import AppDatabase, AppSettings, Credentials, DbSession, known_query_only
 from kokemus.api.schemas import error_responses
 from kokemus.cases import claims, recovery, root_causes, service, views
 from kokemus.cases.access import Viewer, require_staff, token_viewer, user_viewer
@@ -22,13 +25,14 @@ from kokemus.cases.models import STATUSES, Case
 from kokemus.customers.models import Customer
 from kokemus.errors import InvalidInput
 from kokemus.journeys.models import Touchpoint
+from kokemus.store import Database
 from kokemus.store.base import utcnow
 from kokemus.web.auth import SESSION_COOKIE
 
 router = APIRouter(
     prefix="/api/v1/cases",
     tags=["Cases"],
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(400, 401, 403, 404, 409, 422),
     dependencies=[Depends(known_query_only)],
 )
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -41,35 +45,76 @@ Priority = Literal["low", "normal", "high", "urgent"]
 assert set(Status.__args__) == set(STATUSES)  # type: ignore[attr-defined]
 
 
-def _viewer(scope: str) -> Callable[..., Viewer]:
-    def resolve(
-        request: Request,
-        credentials: Credentials,
-        session: DbSession,
-        csrf: Annotated[str | None, Header(alias="X-CSRF-Token", include_in_schema=False)] = None,
-    ) -> Viewer:
-        if credentials is not None:
-            token = authenticate(session, credentials.credentials, scope)
-            if use_is_stale(token):
-                note_use(session, token.id)
-            return token_viewer(token.name)
-        cookie = request.cookies.get(SESSION_COOKIE)
-        user = sessions.lookup(session, cookie) if cookie else None
-        if user is None:
-            raise Unauthorized("send an API token as 'Authorization: Bearer TOKEN', or sign in")
-        if scope != "read" and csrf != user.csrf_token:
-            raise Forbidden("send the session's CSRF token in the X-CSRF-Token header")
-        address = request.client.host if request.client else None
-        return user_viewer(user, address)
-
-    return resolve
+def write_session(database: AppDatabase) -> Iterator[Session]:
+    """A request that writes: on SQLite its writers take turns instead of colliding."""
+    with database.write_transaction() as session:
+        yield session
 
 
-Reader = Annotated[Viewer, Depends(_viewer("read"))]
-Writer = Annotated[Viewer, Depends(_viewer("write"))]
+WriteSession = Annotated[Session, Depends(write_session)]
 
 
-def _ctx(session: DbSession, settings: AppSettings, viewer: Viewer) -> CaseContext:
+def _resolve(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    csrf: str | None,
+    session: Session,
+    database: Database | None,
+    scope: str,
+) -> Viewer:
+    """`database` is given to a reader, whose rare writes (when a token or session was last
+    used) go apart; a writer's session takes them itself."""
+
+    @contextmanager
+    def writing() -> Iterator[Session]:
+        if database is None:
+            yield session
+            return
+        with database.write_transaction() as apart:
+            yield apart
+
+    if credentials is not None:
+        token = authenticate(session, credentials.credentials, scope)
+        if use_is_stale(token):
+            with writing() as written:
+                note_use(written, token.id)
+        return token_viewer(token.name)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    user = sessions.lookup(session, cookie) if cookie else None
+    if user is None:
+        raise Unauthorized("send an API token as 'Authorization: Bearer TOKEN', or sign in")
+    if scope != "read" and csrf != user.csrf_token:
+        raise Forbidden("send the session's CSRF token in the X-CSRF-Token header")
+    if sessions.seen_is_stale(user):
+        with writing() as written:
+            sessions.note_seen(written, user.session_id)
+    return user_viewer(user, request.client.host if request.client else None)
+
+
+CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token", include_in_schema=False)]
+
+
+def reader(
+    request: Request,
+    credentials: Credentials,
+    session: DbSession,
+    database: AppDatabase,
+    csrf: CsrfHeader = None,
+) -> Viewer:
+    return _resolve(request, credentials, csrf, session, database, "read")
+
+
+def writer(
+    request: Request, credentials: Credentials, session: WriteSession, csrf: CsrfHeader = None
+) -> Viewer:
+    return _resolve(request, credentials, csrf, session, None, "write")
+
+
+Reader = Annotated[Viewer, Depends(reader)]
+Writer = Annotated[Viewer, Depends(writer)]
+
+
+def _ctx(session: Session, settings: AppSettings, viewer: Viewer) -> CaseContext:
     return CaseContext(session, viewer, utcnow(), settings.public_url)
 
 
@@ -145,7 +190,7 @@ def list_cases(
 
 @router.post("", status_code=201)
 def open_case(
-    body: CaseIn, session: DbSession, settings: AppSettings, viewer: Writer
+    body: CaseIn, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     """Open a case by hand (rules open theirs themselves)."""
     ctx = _ctx(session, settings, viewer)
@@ -176,13 +221,12 @@ def open_case(
 
 
 @router.get("/root-causes")
-def list_root_causes(session: DbSession, _viewer: Reader) -> dict[str, Any]:
+def list_root_causes(database: AppDatabase, _viewer: Reader) -> dict[str, Any]:
     """The organisation's root-cause taxonomy (`kokemus cases root-causes load FILE`)."""
-    return {
-        "root_causes": [
-            {"key": cause.key, "names": cause.names} for cause in root_causes.listed(session)
-        ]
-    }
+    # Apart from the request's reading session: the first call stores the shipped taxonomy.
+    with database.write_transaction() as session:
+        causes = [{"key": c.key, "names": c.names} for c in root_causes.listed(session)]
+    return {"root_causes": causes}
 
 
 @router.get("/recovery")
@@ -202,7 +246,7 @@ def _case(ctx: CaseContext, case_id: int) -> Case:
     return service.get_case(ctx, case_id)
 
 
-@router.get("/{case_id}")
+@router.get("/{case_id:int}")
 def get_case(
     case_id: RowId, session: DbSession, settings: AppSettings, viewer: Reader
 ) -> dict[str, Any]:
@@ -217,9 +261,9 @@ class CaseUpdate(Strict):
     owner_unit: Key | None = None
 
 
-@router.patch("/{case_id}")
+@router.patch("/{case_id:int}")
 def update_case(
-    case_id: RowId, body: CaseUpdate, session: DbSession, settings: AppSettings, viewer: Writer
+    case_id: RowId, body: CaseUpdate, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     ctx = _ctx(session, settings, viewer)
     case = _case(ctx, case_id)
@@ -238,9 +282,9 @@ class TransitionIn(Strict):
     waiting_unit: Key | None = Field(default=None, description="the partner, for waiting_partner")
 
 
-@router.post("/{case_id}/transitions")
+@router.post("/{case_id:int}/transitions")
 def transition(
-    case_id: RowId, body: TransitionIn, session: DbSession, settings: AppSettings, viewer: Writer
+    case_id: RowId, body: TransitionIn, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     """Change the status; 409 names what is missing (a contact, a root cause...)."""
     ctx = _ctx(session, settings, viewer)
@@ -254,9 +298,9 @@ class RootCauseIn(Strict):
     note: str | None = Field(default=None, max_length=service.TEXT_CHARS)
 
 
-@router.post("/{case_id}/root-cause")
+@router.post("/{case_id:int}/root-cause")
 def set_root_cause(
-    case_id: RowId, body: RootCauseIn, session: DbSession, settings: AppSettings, viewer: Writer
+    case_id: RowId, body: RootCauseIn, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     ctx = _ctx(session, settings, viewer)
     case = _case(ctx, case_id)
@@ -271,9 +315,9 @@ class ResolutionIn(Strict):
     note: str | None = Field(default=None, max_length=service.TEXT_CHARS)
 
 
-@router.post("/{case_id}/resolution")
+@router.post("/{case_id:int}/resolution")
 def record_resolution(
-    case_id: RowId, body: ResolutionIn, session: DbSession, settings: AppSettings, viewer: Writer
+    case_id: RowId, body: ResolutionIn, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     ctx = _ctx(session, settings, viewer)
     case = _case(ctx, case_id)
@@ -292,9 +336,9 @@ class ContactIn(Strict):
     _aware = field_validator("contacted_at")(_aware)
 
 
-@router.post("/{case_id}/contacts", status_code=201)
+@router.post("/{case_id:int}/contacts", status_code=201)
 def log_contact(
-    case_id: RowId, body: ContactIn, session: DbSession, settings: AppSettings, viewer: Writer
+    case_id: RowId, body: ContactIn, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     """When and how the customer was told what happened and why."""
     ctx = _ctx(session, settings, viewer)
@@ -314,9 +358,9 @@ class NoteIn(Strict):
     text: Text
 
 
-@router.post("/{case_id}/notes", status_code=201)
+@router.post("/{case_id:int}/notes", status_code=201)
 def add_note(
-    case_id: RowId, body: NoteIn, session: DbSession, settings: AppSettings, viewer: Writer
+    case_id: RowId, body: NoteIn, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     ctx = _ctx(session, settings, viewer)
     case = _case(ctx, case_id)
@@ -324,9 +368,9 @@ def add_note(
     return service.show(ctx, case)
 
 
-@router.post("/{case_id}/claim")
+@router.post("/{case_id:int}/claim")
 def record_claim(
-    case_id: RowId, body: ClaimIn, session: DbSession, settings: AppSettings, viewer: Writer
+    case_id: RowId, body: ClaimIn, session: WriteSession, settings: AppSettings, viewer: Writer
 ) -> dict[str, Any]:
     """Record the compensation claim and assess its risk (it informs; it never decides)."""
     ctx = _ctx(session, settings, viewer)

@@ -5,14 +5,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from kokemus.api.deps import AdminToken, DbSession, known_query_only
+from kokemus.api.deps import AdminToken, AppDatabase, DbSession, known_query_only
 from kokemus.api.schemas import error_responses
 from kokemus.webhooks import service
 
 router = APIRouter(
     prefix="/api/v1/webhooks",
     tags=["Webhooks"],
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(400, 401, 403, 404, 409, 422),
     dependencies=[Depends(known_query_only)],
 )
 Name = Annotated[str, Path(min_length=1, max_length=100)]
@@ -36,12 +36,13 @@ def list_endpoints(session: DbSession, _token: AdminToken) -> dict[str, Any]:
 
 
 @router.post("", status_code=201)
-def create_endpoint(body: EndpointIn, session: DbSession, _token: AdminToken) -> dict[str, Any]:
+def create_endpoint(body: EndpointIn, database: AppDatabase, _token: AdminToken) -> dict[str, Any]:
     """Add an endpoint; the answer carries its signing secret, shown only this once."""
-    made = service.create_endpoint(
-        session, body.name, body.url, format_=body.format, event_types=list(body.event_types)
-    )
-    return service.endpoint_view(made.endpoint) | {"secret": made.secret}
+    with database.write_transaction() as session:
+        made = service.create_endpoint(
+            session, body.name, body.url, format_=body.format, event_types=list(body.event_types)
+        )
+        return service.endpoint_view(made.endpoint) | {"secret": made.secret}
 
 
 @router.get("/{name}/deliveries")
