@@ -580,7 +580,7 @@ def test_responses_show_redacted_text_page_and_export(
     monkeypatch.setattr(responses, "PAGE_SIZE", 2)
     page = admin.get(f"{base}/responses")
     assert page.status_code == 200
-    assert "3 complete responses" in page.text
+    assert "Complete responses: 3" in page.text
     assert "Myymälässä palveltiin hyvin." in page.text
     assert "Paketti oli rikki." in page.text
     assert "040 123 4567" not in page.text
@@ -631,7 +631,7 @@ def test_roles_and_units(screens: Screens) -> None:
     assert f'/surveys/{store.id}"' not in listed.text
     assert "New survey" not in listed.text
     table = carrier.get(f"/surveys/{delivery.id}/responses")
-    assert "1 complete responses" in table.text
+    assert "Complete responses: 1" in table.text
     assert "Kuljettaja oli ystävällinen." in table.text
     assert "Tuote haettiin myymälästä." not in table.text
     assert "Export CSV" not in table.text

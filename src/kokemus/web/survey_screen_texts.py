@@ -28,7 +28,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "languages": "Languages",
         "language": "Language",
         "responses": "Responses",
-        "responses_of": "{n} responses to {title}",
+        "responses_of": "Responses to {title}: {n}",
         "updated": "Updated",
         "created": "Created",
         "published": "Published",
@@ -219,7 +219,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "require_consent": "Invite only customers who have given consent",
         "add_trigger": "Add the trigger",
         # responses
-        "complete_responses": "{n} complete responses",
+        "complete_responses": "Complete responses: {n}",
         "export_csv": "Export CSV",
         "export_xlsx": "Export Excel",
         "export_hint": "Exports hold the responses you may see, with free text redacted; each "
@@ -271,7 +271,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "languages": "Kielet",
         "language": "Kieli",
         "responses": "Vastaukset",
-        "responses_of": "{n} vastausta kyselyyn {title}",
+        "responses_of": "Vastaukset kyselyyn {title}: {n}",
         "updated": "Muutettu",
         "created": "Luotu",
         "published": "Julkaistu",
@@ -454,7 +454,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "remind_hint": "Jätä tyhjäksi, jos muistutusta ei lähetetä.",
         "require_consent": "Kutsu vain asiakkaat, jotka ovat antaneet suostumuksen",
         "add_trigger": "Lisää käynnistin",
-        "complete_responses": "{n} valmista vastausta",
+        "complete_responses": "Valmiita vastauksia: {n}",
         "export_csv": "Vie CSV",
         "export_xlsx": "Vie Excel",
         "export_hint": "Vienti sisältää vastaukset, jotka saat nähdä, vapaa teksti peitettynä; "
@@ -505,7 +505,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "languages": "Språk",
         "language": "Språk",
         "responses": "Svar",
-        "responses_of": "{n} svar på {title}",
+        "responses_of": "Svar på {title}: {n}",
         "updated": "Ändrad",
         "created": "Skapad",
         "published": "Publicerad",
@@ -688,7 +688,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "remind_hint": "Lämna tomt för ingen påminnelse.",
         "require_consent": "Bjud bara in kunder som har gett sitt samtycke",
         "add_trigger": "Lägg till utlösaren",
-        "complete_responses": "{n} fullständiga svar",
+        "complete_responses": "Fullständiga svar: {n}",
         "export_csv": "Exportera CSV",
         "export_xlsx": "Exportera Excel",
         "export_hint": "Exporten innehåller de svar du får se, med fritext maskerad; varje export "

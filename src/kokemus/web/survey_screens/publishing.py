@@ -43,7 +43,6 @@ from kokemus.surveys.qr import survey_link
 from kokemus.web import layout
 from kokemus.web.auth import CurrentUser
 from kokemus.web.languages import LANGUAGE_NAMES
-from kokemus.web.survey_screen_texts import TEXTS
 from kokemus.web.survey_screens.access import complete_counts, response_units
 from kokemus.web.survey_screens.common import (
     PostedForm,
@@ -199,7 +198,7 @@ def preview(
     definition = service.draft_definition(survey)
     language = _language(definition, lang, user)
     shown = shown_pages(definition, {})
-    return _preview_page(request, survey, definition, language, shown[0] if shown else 0, {})
+    return _preview_page(request, user, survey, definition, language, shown[0] if shown else 0, {})
 
 
 @router.post("/surveys/{survey_id}/preview", response_class=HTMLResponse)
@@ -232,21 +231,24 @@ def preview_answer(
     if _text(form, "nav") == "back":
         previous = shown_pages(definition, answers, before=number)
         return _preview_page(
-            request, survey, definition, language, previous[-1] if previous else 0, answers
+            request, user, survey, definition, language, previous[-1] if previous else 0, answers
         )
     missing = missing_required(definition, answers, upto=number)
     if missing is not None and any(question.key == missing for question in page_questions):
         errors.setdefault(missing, ui["error_required"])
     if errors:
-        return _preview_page(request, survey, definition, language, number, answers, errors, 422)
+        return _preview_page(
+            request, user, survey, definition, language, number, answers, errors, 422
+        )
     later = shown_pages(definition, answers, after=number)
     if later:
-        return _preview_page(request, survey, definition, language, later[0], answers)
-    return _preview_done(request, survey, definition, language)
+        return _preview_page(request, user, survey, definition, language, later[0], answers)
+    return _preview_done(request, user, survey, definition, language)
 
 
 def _preview_page(
     request: Request,
+    user: SignedIn,
     survey: Survey,
     definition: SurveyDefinition,
     language: str,
@@ -271,7 +273,8 @@ def _preview_page(
         "languages": definition.languages,
         "language_names": LANGUAGE_NAMES,
         "ui": UI[language],
-        "sx": _preview_texts(language),
+        "sx": screen_texts(user),
+        "staff_lang": user.language,
         "t": t,
         "query": lambda **changes: f"lang={changes.get('lang', language)}",
         "question_text": lambda key: t(definition.question(key).text),
@@ -297,12 +300,13 @@ def _preview_page(
 
 
 def _preview_done(
-    request: Request, survey: Survey, definition: SurveyDefinition, language: str
+    request: Request, user: SignedIn, survey: Survey, definition: SurveyDefinition, language: str
 ) -> Response:
     context = {
         "lang": language,
         "ui": UI[language],
-        "sx": _preview_texts(language),
+        "sx": screen_texts(user),
+        "staff_lang": user.language,
         "title": UI[language]["thanks_title"],
         "thanks": said(definition.thanks, language) if definition.thanks else "",
         "embed": False,
@@ -310,10 +314,6 @@ def _preview_done(
         "again": f"/surveys/{survey.id}/preview?lang={language}",
     }
     return layout.templates.TemplateResponse(request, "survey_screens/preview_done.html", context)
-
-
-def _preview_texts(language: str) -> dict[str, str]:
-    return TEXTS.get(language, TEXTS["en"])
 
 
 def _language(definition: SurveyDefinition, asked: str, user: SignedIn) -> str:
