@@ -354,3 +354,9 @@ def test_a_contrast_weighs_against_the_nearest_judged_clause() -> None:
 def test_utan_denies_what_follows_not_the_verb_before() -> None:
     text = "Priserna har höjts igen utan att kvaliteten blivit bättre."
     assert sentiment(text, "sv").label == "negative"
+
+
+def test_of_two_phrases_as_long_the_more_literal_one_wins() -> None:
+    # "kunde vara bättre" (-1) also matches "kunde varit bättre" (-1.5) through the lemma.
+    text = "Bra pris, fast kvaliteten kunde varit bättre."
+    assert sentiment(text, "sv").score == pytest.approx(0.0995, abs=1e-4)

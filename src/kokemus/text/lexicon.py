@@ -45,11 +45,13 @@ class Lexicon:
     suffixes: dict[str, Entry] = field(default_factory=dict)
     phrases: dict[str, Entry] = field(default_factory=dict)
     phrase_patterns: PhrasePatterns = field(default_factory=PhrasePatterns)
+    order: dict[str, int] = field(default_factory=dict)
 
     def add(self, pattern: str, entry: Entry) -> None:
         if " " in pattern:
             phrase = " ".join(pattern.split())
             self.phrases[phrase] = entry
+            self.order.setdefault(phrase, len(self.order))
             self.phrase_patterns.add(phrase, phrase)
         elif pattern.startswith("*"):
             self.suffixes[pattern[1:]] = entry
@@ -68,8 +70,18 @@ class Lexicon:
         found = self.phrase_patterns.match_at(words, start, self.lang)
         if not found:
             return None
-        phrase, end = max(found, key=lambda item: item[1])
+        # The longest phrase; of two as long, the one whose words are more literally
+        # there ("kunde varit bättre" over "kunde vara bättre" for "kunde varit
+        # bättre"), then the first in the file, so the answer never depends on hashing.
+        phrase, end = max(
+            found,
+            key=lambda item: (item[1], _literal_parts(item[0], words, start), -self.order[item[0]]),
+        )
         return self.phrases[phrase], end - start
+
+
+def _literal_parts(phrase: str, words: Sequence[str], start: int) -> int:
+    return sum(part == word for part, word in zip(phrase.split(), words[start:], strict=False))
 
 
 def default_negated(score: float) -> float:
