@@ -146,14 +146,19 @@ class PhrasePatterns:
 
     def match_at(self, words: Sequence[str], start: int, lang: str) -> list[tuple[str, int]]:
         """(key, end) of the phrases that start at word `start`."""
+        openings = self.first.keys_for(words[start], lang)
+        if not openings:
+            return []
         found = []
-        for phrase_id in self.first.keys_for(words[start], lang):
+        for phrase_id in openings:
             key, rest = self.phrases[phrase_id]
             end = start + 1 + len(rest)
-            if end <= len(words) and all(
-                part_matches(part, words[start + 1 + offset], lang)
-                for offset, part in enumerate(rest)
-            ):
+            if end > len(words):
+                continue
+            for part, word in zip(rest, words[start + 1 : end], strict=True):
+                if not part_matches(part, word, lang):
+                    break
+            else:
                 found.append((key, end))
         return found
 
