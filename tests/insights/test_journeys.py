@@ -280,6 +280,8 @@ def test_two_proportions() -> None:
         ({"top": 0}, "top"),
         ({"repeat_days": 0}, "repeat_days"),
         ({"contact_events": ()}, "contact_event"),
+        ({"delivery_events": ("Order\x00Delivered",)}, "delivery_event"),
+        ({"nps_survey": "x" * 65}, "nps_survey"),
         ({"metrics": ()}, "metric"),
     ],
 )

@@ -154,6 +154,7 @@ def test_question_keys_are_parameters(database: Database) -> None:
         ({"unit_kind": "shop"}, "unit_kind"),
         ({"unit": "nowhere"}, "unit"),
         ({"threshold": 0}, "threshold"),
+        ({"enps_question": "enps\x00"}, "enps_question"),
     ],
 )
 def test_bad_queries_name_the_field(

@@ -223,6 +223,9 @@ def test_an_order_a_day_after_the_window_is_not_counted(database: Database) -> N
         ({"outcome": None}, "outcome"),
         ({"outcome": None, "outcome_event": EventOutcome(("Order Completed",), 0)}, "within_days"),
         ({"last": date(2026, 9, 1)}, "to"),
+        ({"first": date(1, 1, 1)}, "from"),
+        ({"survey": "relational\x00"}, "survey"),
+        ({"outcome": None, "outcome_event": EventOutcome(("Order\x00",), 3)}, "outcome_event"),
     ],
 )
 def test_bad_queries_name_the_field(

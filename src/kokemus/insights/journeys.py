@@ -29,7 +29,7 @@ from kokemus.insights.journey_paths import (
     nps_classes,
 )
 from kokemus.insights.moments_service import LABELS, sentiment_counts
-from kokemus.insights.survey_data import customer_events, local_range
+from kokemus.insights.survey_data import check_names, customer_events, local_range
 from kokemus.journeys.models import Stage, Touchpoint
 from kokemus.metrics.breakdown import BreakdownQuery
 from kokemus.metrics.definitions import Estimate, MetricName
@@ -319,5 +319,8 @@ def _check(query: JourneyQuery) -> None:
     ):
         if not events:
             raise InvalidInput(name, "name at least one event")
+        check_names(name, events)
+    if query.nps_survey is not None:
+        check_names("nps_survey", [query.nps_survey], 64)
     if not query.metrics:
         raise InvalidInput("metric", "name at least one metric")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from kokemus.errors import InvalidInput
 from kokemus.insights.correlation import spearman
-from kokemus.insights.survey_data import local_range
+from kokemus.insights.survey_data import check_names, local_range
 from kokemus.journeys.models import UNIT_KINDS, Unit
 from kokemus.metrics.anonymity import THRESHOLD
 from kokemus.metrics.breakdown import BreakdownQuery, Filters
@@ -53,6 +53,8 @@ class LinkQuery:
 
 def employee_customer_link(session: Session, query: LinkQuery) -> dict[str, Any]:
     local_range(query.first, query.last)
+    for name in ("enps_question", "workday_question", "meeting_question"):
+        check_names(name, [getattr(query, name)], 64)
     if query.unit_kind is not None and query.unit_kind not in UNIT_KINDS:
         raise InvalidInput("unit_kind", f"one of {', '.join(UNIT_KINDS)}")
     if query.threshold < 1:

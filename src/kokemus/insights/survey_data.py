@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ MAX_WINDOW_DAYS = 730
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(9998, 12, 31)
 _CHUNK = 500
+# Neither store keeps a NUL in text (PostgreSQL refuses it); no name holds the others.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,13 +235,24 @@ def customer_events(
     return times
 
 
+def check_names(field_name: str, values: Iterable[str], limit: int = 200) -> None:
+    """Names a store could hold: 1..limit characters, no control characters."""
+    for value in values:
+        if not 0 < len(value) <= limit or _CONTROL.search(value):
+            raise InvalidInput(
+                field_name, f"{value[:40]!r}: 1 to {limit} characters, no control characters"
+            )
+
+
 def _check_outcome(query: SurveyDriverQuery) -> None:
+    check_names("survey", [query.survey], 64)
     if (query.outcome is None) == (query.outcome_event is None):
         raise InvalidInput("outcome", "give either an outcome question or an outcome event")
     event = query.outcome_event
     if event is not None:
         if not event.names or not all(name.strip() for name in event.names):
             raise InvalidInput("outcome_event", "name at least one event")
+        check_names("outcome_event", event.names)
         if not 1 <= event.within_days <= MAX_WINDOW_DAYS:
             raise InvalidInput("within_days", f"between 1 and {MAX_WINDOW_DAYS} days")
     if not 0 <= query.max_themes <= 30:
