@@ -8,9 +8,11 @@ left waiting to go out: the demo's store must never mail anyone when it is serve
 
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kokemus.demo import answers
@@ -60,6 +62,21 @@ def invite_for_the_year(session: Session, period: Period) -> int:
     return made
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What answering an invitation needs to know of it."""
+
+    id: int
+    survey_id: int
+    customer_id: int | None
+    event_id: int | None
+    touchpoint_id: int | None
+    unit_id: int | None
+    language: str | None
+    send_at: datetime
+    remind_at: datetime | None
+
+
 def answer_invitations(
     session: Session,
     rng: random.Random,
@@ -70,41 +87,62 @@ def answer_invitations(
     """Send every invitation; some are answered, some after the reminder, most not."""
     key_of = {survey.id: key for key, survey in company.surveys.items()}
     rows = session.execute(
-        select(Invitation, Event.message_id)
+        select(
+            Invitation.id,
+            Invitation.survey_id,
+            Invitation.customer_id,
+            Invitation.event_id,
+            Invitation.touchpoint_id,
+            Invitation.unit_id,
+            Invitation.language,
+            Invitation.send_at,
+            Invitation.remind_at,
+            Event.message_id,
+        )
         .join(Event, Event.id == Invitation.event_id)
         .order_by(Invitation.id)
     )
     answered = []
-    for invitation, message_id in rows:
-        invitation.status = "sent"
-        invitation.sent_at = invitation.send_at
-        response = _response(rng, key_of[invitation.survey_id], situations[message_id], invitation)
+    changes = []
+    for *fields, message_id in rows:
+        sent = Sent(*fields)
+        response = _response(rng, key_of[sent.survey_id], situations[message_id], sent)
         if response is not None and response.submitted_at < period.closes:
             answered.append(response)
-            _answered(invitation, response.submitted_at)
+            changes.append(_answered(sent, response.submitted_at))
         else:
-            _unanswered(invitation, period)
-    session.flush()
+            changes.append(_unanswered(sent, period))
+    if changes:
+        session.execute(update(Invitation), changes)  # by primary key, in one executemany
     return answered
 
 
-def _answered(invitation: Invitation, submitted: datetime) -> None:
-    invitation.status = "responded"
-    invitation.responded_at = submitted
-    if invitation.remind_at is not None and invitation.remind_at <= submitted:
-        invitation.reminded_at = invitation.remind_at
-        invitation.remind_at = None
+def _answered(sent: Sent, submitted: datetime) -> dict[str, Any]:
+    reminded = sent.remind_at is not None and sent.remind_at <= submitted
+    return {
+        "id": sent.id,
+        "status": "responded",
+        "sent_at": sent.send_at,
+        "reminded_at": sent.remind_at if reminded else None,
+        "remind_at": None if reminded else sent.remind_at,
+        "responded_at": submitted,
+    }
 
 
-def _unanswered(invitation: Invitation, period: Period) -> None:
-    if invitation.remind_at is not None and invitation.remind_at < period.closes:
-        invitation.status = "reminded"
-        invitation.reminded_at = invitation.remind_at
-    invitation.remind_at = None  # a reminder after the year is never sent
+def _unanswered(sent: Sent, period: Period) -> dict[str, Any]:
+    reminded = sent.remind_at is not None and sent.remind_at < period.closes
+    return {
+        "id": sent.id,
+        "status": "reminded" if reminded else "sent",
+        "sent_at": sent.send_at,
+        "reminded_at": sent.remind_at if reminded else None,
+        "remind_at": None,  # a reminder after the year is never sent
+        "responded_at": None,
+    }
 
 
 def _response(
-    rng: random.Random, survey: str, happened: Situation, invitation: Invitation
+    rng: random.Random, survey: str, happened: Situation, invitation: Sent
 ) -> Answered | None:
     share = _answer_share(happened)
     if rng.random() >= share:
