@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from kokemus.api.deps import AppDatabase, AppSettings, DbSession
+from kokemus.audit.service import record
 from kokemus.customers.feedback import shown_answers
 from kokemus.errors import NotFound
 from kokemus.journeys.models import Touchpoint, Unit
@@ -25,7 +26,7 @@ from kokemus.web.survey_screens.access import (
     response_units,
     shows_single_responses,
 )
-from kokemus.web.survey_screens.common import SurveyId, audit, find, page, screen_texts
+from kokemus.web.survey_screens.common import SurveyId, find, page, screen_texts
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,7 +92,8 @@ def export(
     user: CurrentUser,
 ) -> Response:
     sx = screen_texts(user)
-    with database.write_transaction() as session:
+    # Read first, then record: a long export never holds the writers' turn.
+    with database.transaction() as session:
         survey = find(request, session, user, survey_id)
         if isinstance(survey, Response):
             return survey
@@ -103,7 +105,14 @@ def export(
             return layout.message(request, user, "not_found_title", sx["export_unpublished"], 404)
         units = response_units(session, user)
         content = export_responses(session, survey, definition, form, unit_ids=units)
-        scope = "all" if units is None else sorted(units)
-        audit(session, request, user, settings, "survey.export", survey, format=form, units=scope)
-    disposition = f'attachment; filename="{survey.key}-responses.{form}"'
+        key = survey.key
+    with database.write_transaction() as session:
+        record(
+            session,
+            "survey.export",
+            actor=layout.actor(request, user, settings),
+            target=key,
+            details={"format": form, "units": "all" if units is None else sorted(units)},
+        )
+    disposition = f'attachment; filename="{key}-responses.{form}"'
     return Response(content, media_type=KINDS[form], headers={"Content-Disposition": disposition})
