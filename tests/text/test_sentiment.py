@@ -360,3 +360,26 @@ def test_of_two_phrases_as_long_the_more_literal_one_wins() -> None:
     # "kunde vara bättre" (-1) also matches "kunde varit bättre" (-1.5) through the lemma.
     text = "Bra pris, fast kvaliteten kunde varit bättre."
     assert sentiment(text, "sv").score == pytest.approx(0.0995, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Strulade lite i början men kundtjänst löste det snabbt.", "sv"),
+        ("Had some trouble at first but support fixed it quickly.", "en"),
+        ("Alussa oli ongelmia, mutta nyt kaikki toimii hyvin.", "fi"),
+    ],
+)
+def test_a_problem_then_its_remedy_ends_well(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Tack för svaret, men det löser inte mitt problem.", "sv"),
+        ("Thanks for the reply, but it doesn't solve my problem.", "en"),
+    ],
+)
+def test_thanks_before_but_are_manners(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"

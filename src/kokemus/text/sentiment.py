@@ -21,6 +21,7 @@ from kokemus.text.sentiment_words import (
     INTENSIFIERS,
     NEGATORS,
     NOTHING_TO_SAY,
+    NOW,
     OBJECT_PRONOUNS,
     PASS_THROUGH,
     PURPOSE_NEGATORS,
@@ -51,6 +52,7 @@ SQUASH = 4.0
 CONTRAST_WEIGHT = 1.2
 QUESTION_WEIGHT = 0.3
 CONCESSION_WEIGHT = 0.5
+MAX_THANKS_WORDS = 4
 RESOLVED_SCORE = 1.0
 WHY_PRIOR = -0.8
 
@@ -202,11 +204,31 @@ def _concede_before_contrast(clauses: list[Clause], lang: str) -> None:
     "but" counts for less, and the text says what comes after it."""
     markers = CONCEDING.get(lang, frozenset())
     turn = next((i for i, c in enumerate(clauses) if c.after_contrast and i > 0), None)
-    if turn is None or not any(word in markers for c in clauses[:turn] for word in c.words):
+    if turn is None:
+        return
+    granted = any(word in markers for c in clauses[:turn] for word in c.words)
+    if not (granted or _thanks_only(clauses[0], lang) or _put_right_after(clauses, turn, lang)):
         return
     for index in range(turn):
         clause = clauses[index]
         clauses[index] = Clause(CONCESSION_WEIGHT * clause.score, False, clause.words, True)
+
+
+def _thanks_only(clause: Clause, lang: str) -> bool:
+    """ "Tack för svaret, men...": thanks for a bare reply are manners before the point."""
+    words = clause.words
+    return 0 < len(words) <= MAX_THANKS_WORDS and words[0] in THANKS.get(lang, ())
+
+
+def _put_right_after(clauses: list[Clause], turn: int, lang: str) -> bool:
+    """ "Strulade i början men kundtjänst löste det": a problem, then "but" and its
+    remedy (or "but now" and praise), is a story that ended well, not a mixed one."""
+    after = clauses[turn]
+    before = _last_judged(clauses[:turn])
+    if before is None or before.score >= 0 or after.score <= 0:
+        return False
+    remedy = RESOLVED.get(lang, frozenset()) | NOW.get(lang, frozenset())
+    return any(word in remedy for word in after.words)
 
 
 def _concession_length(tokens: Sequence[Token], index: int, lang: str, gap: str) -> int:

@@ -143,6 +143,12 @@ CONTRAST = {
     "en": frozenset("but however although though".split()),
 }
 CONTRAST_AFTER_COMMA = {"sv": frozenset({"fast"})}
+# "...men nu funkar det": after a problem, "but now" tells how it ended.
+NOW = {
+    "fi": frozenset({"nyt", "nykyään"}),
+    "sv": frozenset({"nu", "numera"}),
+    "en": frozenset({"now"}),
+}
 # Words that grant a point before a "but": "visst", "visserligen", "admittedly", "toki".
 CONCEDING = {
     "fi": frozenset("toki tottakai kieltämättä sinänsä sinällään".split()),
