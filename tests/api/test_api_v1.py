@@ -239,6 +239,9 @@ def test_undo_merge_needs_admin(client: TestClient, database: Database) -> None:
     )
 
 
+CASE_ACTIONS = ("transitions", "root-cause", "resolution", "contacts", "notes", "claim")
+
+
 def test_openapi_describes_every_api_route(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     routes = {
@@ -283,6 +286,21 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
         ("GET", "/api/v1/surveys/{ref}/triggers"),
         ("POST", "/api/v1/surveys/{ref}/triggers"),
         ("POST", "/api/v1/surveys/{ref}/triggers/{trigger_id}/disable"),
+    } | {
+        ("GET", "/api/v1/cases"),
+        ("POST", "/api/v1/cases"),
+        ("GET", "/api/v1/cases/root-causes"),
+        ("GET", "/api/v1/cases/recovery"),
+        ("GET", "/api/v1/cases/{case_id}"),
+        ("PATCH", "/api/v1/cases/{case_id}"),
+        *(("POST", f"/api/v1/cases/{{case_id}}/{action}") for action in CASE_ACTIONS),
+        ("GET", "/api/v1/alert-rules"),
+        ("POST", "/api/v1/alert-rules"),
+        ("GET", "/api/v1/alert-rules/{key}"),
+        ("POST", "/api/v1/alert-rules/{key}/activation"),
+        ("GET", "/api/v1/webhooks"),
+        ("POST", "/api/v1/webhooks"),
+        ("GET", "/api/v1/webhooks/{name}/deliveries"),
     }
     batch_body = schema["paths"]["/v1/batch"]["post"]["requestBody"]
     assert batch_body["content"]["application/json"]["schema"]["$ref"].endswith("SegmentBatch")
