@@ -186,6 +186,15 @@ def test_effort_from_negative_texts(database: Database) -> None:
     assert moments["newsletter"]["action"] == "monitor"
 
 
+def test_one_touchpoint_is_no_comparison(database: Database) -> None:
+    drivers = SurveyDriverQuery("touchpoints", *OCTOBER, outcome="recommend", drivers=("delivery",))
+    with moments_store(database).transaction() as session:
+        result = moments_of_truth(session, MomentsQuery(drivers=drivers, resamples=0))
+    assert [m["action"] for m in result["moments"]] == ["monitor"]
+    assert "one_touchpoint" in [w["code"] for w in result["warnings"]]
+    assert "one_touchpoint" not in [w["code"] for w in run(database)["warnings"]]
+
+
 def test_too_few_responses_are_only_monitored(database: Database) -> None:
     moments = by_touchpoint(run(moments_store(database), min_volume=17))
     assert {m["action"] for m in moments.values()} == {"monitor"}

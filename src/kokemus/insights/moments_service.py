@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal, TypeVarTuple
 
 from sqlalchemy import Select, func, or_, select
@@ -140,7 +140,10 @@ def moments_of_truth(session: Session, query: MomentsQuery) -> dict[str, Any]:
         "method": analysis.method,
         "r2": analysis.r2,
         "n": analysis.n,
-        "warnings": [{"code": w.code, "message": w.message} for w in analysis.warnings],
+        "warnings": [
+            *({"code": w.code, "message": w.message} for w in analysis.warnings),
+            *_comparison_warning(len(figures)),
+        ],
         "performance": query.performance,
         "effort": query.effort,
         "thresholds": {
@@ -154,8 +157,21 @@ def moments_of_truth(session: Session, query: MomentsQuery) -> dict[str, Any]:
     }
 
 
+def _comparison_warning(touchpoints: int) -> list[dict[str, str]]:
+    # The thresholds are medians across the touchpoints: one touchpoint is its own median.
+    if touchpoints >= 2:
+        return []
+    return [
+        {
+            "code": "one_touchpoint",
+            "message": f"{touchpoints} touchpoint with an importance and a performance: "
+            "moments of truth compare touchpoints, so use a survey that rates several",
+        }
+    ]
+
+
 def per_touchpoint(
-    session: Session, metric: MetricName, keys: Sequence[str], first: Any, last: Any
+    session: Session, metric: MetricName, keys: Sequence[str], first: date, last: date
 ) -> dict[str, Estimate]:
     """The metric per touchpoint over customer answers, from the breakdown service."""
     if not keys:
@@ -281,8 +297,8 @@ def _effort(
     effort: Effort,
     keys: Sequence[str],
     ids: Mapping[str, int],
-    first: Any,
-    last: Any,
+    first: date,
+    last: date,
 ) -> dict[str, float]:
     if effort == "ces":
         return {
