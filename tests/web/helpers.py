@@ -28,3 +28,13 @@ def sign_in(
     data = {"email": email, "password": password, "csrf": csrf_of(form), "next": next_path}
     data["lang"] = "en"
     return client.post("/login", data=data, headers=headers, follow_redirects=False)
+
+
+def assert_no_inline_script(html: str) -> None:
+    """Scripts only from this server's /static/, and data blocks that never run."""
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        served = re.search(r'\bsrc="/static/[^"]+"', tag)
+        data = 'type="application/json"' in tag
+        assert served or data, tag
+    for body in re.findall(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S):
+        assert "</" not in body, "a data block that closes early"

@@ -21,7 +21,7 @@ from kokemus.web.security import POLICY
 from tests.accounts.helpers import PASSWORD, add_user
 from tests.factories import add_source, add_token, load_default_journey
 from tests.web.conftest import MakeClient
-from tests.web.helpers import csrf_of, sign_in
+from tests.web.helpers import assert_no_inline_script, csrf_of, sign_in
 
 ADMIN_PAGES = ("/admin/sources", "/admin/tokens", "/admin/users")
 POSTS = {
@@ -279,7 +279,7 @@ def test_every_app_page_sends_the_security_headers_and_no_inline_code(
         assert page.headers["content-security-policy"] == POLICY
         assert page.headers["cache-control"] == "no-store"
         assert page.headers["x-frame-options"] == "DENY"
-        assert "<script" not in page.text
+        assert_no_inline_script(page.text)
         assert " style=" not in page.text
         assert '<a class="skip" href="#main">' in page.text
         assert '<main id="main"' in page.text
