@@ -247,3 +247,23 @@ def test_bad_queries_name_the_field(
 def test_an_unknown_survey_is_not_found(database: Database) -> None:
     with database.transaction() as session, pytest.raises(NotFound):
         driver_data(session, SurveyDriverQuery("nothing", *OCTOBER, outcome="x"))
+
+
+def test_an_employee_survey_under_the_threshold_is_not_analysed(database: Database) -> None:
+    load_default_journey(database)
+    add_survey(
+        database, "pulse", [("enps", "nps", None), ("workday", "rating", None)], kind="employee"
+    )
+    query = SurveyDriverQuery("pulse", *OCTOBER, outcome="enps")
+    # (enps, workday): enps = 2 workday exactly, so R² = 1.
+    for workday in (1, 2, 3, 4):
+        respond(database, "pulse", {"enps": 2 * workday, "workday": workday}, day(10, 2))
+    with database.transaction() as session, pytest.raises(InvalidInput) as raised:
+        driver_data(session, query)
+    assert raised.value.field == "survey"
+    assert "fewer than the anonymity threshold 5" in str(raised.value)
+    respond(database, "pulse", {"enps": 10, "workday": 5}, day(10, 2))
+    with database.transaction() as session:
+        _, analysis = survey_drivers(session, query, resamples=0)
+    assert analysis.n == 5
+    assert analysis.r2 == pytest.approx(1)

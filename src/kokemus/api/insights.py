@@ -120,7 +120,9 @@ def _outcome_event(names: list[str] | None, within_days: int | None) -> EventOut
 
 
 @router.post("/drivers", responses=error_responses(400))
-def drivers(session: DbSession, _token: ReadToken, body: DriversRequest) -> dict[str, Any]:
+def drivers(
+    session: DbSession, settings: AppSettings, _token: ReadToken, body: DriversRequest
+) -> dict[str, Any]:
     """Relative importance of a survey's scale questions (and themes) for its outcome."""
     first, last = _range(body.from_, body.to)
     event = body.outcome_event
@@ -133,6 +135,7 @@ def drivers(session: DbSession, _token: ReadToken, body: DriversRequest) -> dict
         drivers=tuple(body.drivers or ()),
         themes=body.themes,
         max_themes=body.max_themes,
+        threshold=settings.anonymity_threshold,
     )
     data, analysis = survey_drivers(
         session, query, method=body.method, resamples=body.bootstrap, seed=body.seed
@@ -143,6 +146,7 @@ def drivers(session: DbSession, _token: ReadToken, body: DriversRequest) -> dict
 @router.get("/moments")
 def moments(
     session: DbSession,
+    settings: AppSettings,
     _token: ReadToken,
     survey: Annotated[
         str, Query(min_length=1, max_length=64, pattern=KEY, description="survey key or id")
@@ -173,6 +177,7 @@ def moments(
             outcome=outcome,
             outcome_event=_outcome_event(outcome_event, within_days),
             drivers=tuple(drivers or ()),
+            threshold=settings.anonymity_threshold,
         ),
         performance=performance,
         effort=effort,

@@ -1,6 +1,7 @@
 import csv
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,7 @@ def drivers_command(
         )
         app = context.find_object(AppContext)
         assert app is not None
+        query = replace(query, threshold=app.settings.anonymity_threshold)
         _survey_drivers(app, query, method, bootstrap, seed)
         return
     assert csv_path is not None
@@ -202,6 +204,7 @@ def moments_command(
             outcome=outcome,
             outcome_event=_event_outcome(outcome_event, within_days),
             drivers=tuple(_names(driver_list or "")),
+            threshold=app.settings.anonymity_threshold,
         ),
         performance=performance,
         effort=effort,

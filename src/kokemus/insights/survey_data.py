@@ -28,6 +28,7 @@ from kokemus.customers.models import Customer, Identity
 from kokemus.errors import InvalidInput
 from kokemus.ingest.models import Event
 from kokemus.insights.drivers import DriverAnalysis, Matrix, Method, Vector, analyse_drivers
+from kokemus.metrics.anonymity import THRESHOLD
 from kokemus.metrics.rollups import SCALE_TYPES, organisation_zone, response_themes
 from kokemus.store.base import utcnow
 from kokemus.surveys.models import Answer, Response, Survey, SurveyVersion
@@ -69,6 +70,8 @@ class SurveyDriverQuery:
     max_themes: int = MAX_THEMES
     # Event windows ending after this are not over yet (default: now).
     as_of: datetime | None = None
+    # Employee surveys: fewer responses than this are not analysed at all.
+    threshold: int = THRESHOLD
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,12 @@ def driver_data(session: Session, query: SurveyDriverQuery) -> DriverData:
         )
         .order_by(Response.id)
     ).all()
+    if survey.kind == "employee" and len(responses) < query.threshold:
+        raise InvalidInput(
+            "survey",
+            f"{len(responses)} employee responses in the range: fewer than the anonymity "
+            f"threshold {query.threshold}",
+        )
     row_of = {row.id: i for i, row in enumerate(responses)}
     wanted = [*drivers, *([query.outcome] if query.outcome else [])]
     values = _answer_values(session, survey.id, wanted, row_of)
