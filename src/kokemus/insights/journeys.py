@@ -83,7 +83,9 @@ def journey(session: Session, query: JourneyQuery) -> dict[str, Any]:
     }
 
 
-def friction(session: Session, query: JourneyQuery, start: datetime, end: datetime) -> list[Any]:
+def friction(
+    session: Session, query: JourneyQuery, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
     repeat = timedelta(days=query.repeat_days)
     after = timedelta(days=query.after_delivery_days)
     contacts = customer_events(session, query.contact_events, start, end + after)
@@ -92,7 +94,7 @@ def friction(session: Session, query: JourneyQuery, start: datetime, end: dateti
     in_range = {c: [t for t in times if t < end] for c, times in contacts.items()}
     repeats = {
         c: sum(
-            0 < (later - earlier).total_seconds() <= repeat.total_seconds()
+            timedelta(0) < later - earlier <= repeat
             for earlier, later in zip(times, times[1:], strict=False)
         )
         for c, times in in_range.items()
@@ -111,7 +113,7 @@ def friction(session: Session, query: JourneyQuery, start: datetime, end: dateti
             query.repeat_days,
             repeats,
             sum(len(times) for times in in_range.values()),
-            len([c for c in in_range if in_range[c]]),
+            sum(1 for times in in_range.values() if times),
         ),
         _signal(
             "contact_after_delivery",
