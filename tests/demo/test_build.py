@@ -48,7 +48,7 @@ def test_every_part_of_the_demo_is_there(database: Database) -> None:
     assert all(report.counts.values()), report.counts
     assert report.counts["units"] == 12
     assert report.counts["sources"] == 6
-    assert report.counts["surveys"] == 9
+    assert report.counts["surveys"] == 10
     assert list(report.seconds) == ["plan", "company", "events", "responses", "text", "rollups"]
 
 

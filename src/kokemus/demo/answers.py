@@ -30,6 +30,13 @@ STORE_GOOD = (
 )
 WIDGET_GOOD = ("product_quality", "price_value", "website_usability", "delivery_speed")
 WIDGET_BAD = ("price_value", "website_usability", "delivery_speed", "availability_stock")
+# Each rating of the purchase journey, as the theme its comment is about.
+JOURNEY_THEMES = {
+    "website-stars": "website_usability",
+    "checkout-stars": "checkout_payment",
+    "delivery-stars": "delivery_speed",
+    "product-stars": "product_quality",
+}
 # A ticket's reason, as the theme its customer complains about.
 REASON_THEMES = {
     "damage": "refund_compensation",
@@ -135,7 +142,7 @@ def checkout(rng: random.Random, happened: Order, language: str) -> Answers:
 
 
 def service(rng: random.Random, happened: Contact, language: str) -> Answers:
-    base = 4.3 - (0.35 if happened.reason == "damage" else 0.0)
+    base = 4.45 - (0.35 if happened.reason == "damage" else 0.0)
     if happened.unresolved:
         base -= 0.9
     if happened.reopened:
@@ -152,6 +159,56 @@ def service(rng: random.Random, happened: Contact, language: str) -> Answers:
     text = comment(rng, language, score, SERVICE_GOOD, bad, share=0.35)
     sometimes(rng, answers, "comment", text, 1)
     return answers
+
+
+def journey(
+    rng: random.Random, happened: Delivery, contacts: Sequence[Contact], language: str
+) -> Answers:
+    """The whole purchase, three weeks on: a rating per touchpoint, and the recommendation
+    they add up to. The delivery weighs most, so its failures make it the moment of truth;
+    a customer who had to chase customer service recommends less, too."""
+    order = happened.order
+    delivery = 4.45 + (0.15 if happened.called_ahead else 0.0)
+    if happened.late_days:
+        delivery -= 0.8 + 0.2 * happened.late_days
+    if happened.failed_attempt:
+        delivery -= 0.6
+    if happened.damaged:
+        delivery -= 2.3
+    feelings = {
+        "website-stars": mood(rng, 4.25),
+        "checkout-stars": mood(rng, 4.4 - (1.5 if order.payment_failed else 0.0)),
+        "delivery-stars": mood(rng, delivery),
+        "product-stars": mood(rng, 4.15 if order.product.sku == "RY-SATULA-K" else 4.45),
+    }
+    weights = {"website-stars": 1, "checkout-stars": 1, "delivery-stars": 4, "product-stars": 3}
+    overall = sum(weights[key] * feeling for key, feeling in feelings.items()) / sum(
+        weights.values()
+    )
+    if contacts:
+        overall -= 4.3 - min(_contact_base(contact) for contact in contacts)
+    answers: Answers = {"recommend": nps(rng, max(1.0, overall))}
+    for key, feeling in feelings.items():
+        sometimes(rng, answers, key, stars(rng, feeling), 0.98)
+    problems = _delivery_bad(happened) if happened.damaged or happened.late_days else []
+    themes = JOURNEY_THEMES | {"delivery-stars": (problems or ["delivery_speed"])[0]}
+    worst_first = sorted(feelings, key=lambda key: feelings[key])
+    bad = [themes[key] for key in worst_first]
+    good = [themes[key] for key in reversed(worst_first)]
+    text = comment(rng, language, stars(rng, max(1.0, overall)), good, bad, share=0.3)
+    sometimes(rng, answers, "comment", text, 1)
+    return answers
+
+
+def _contact_base(contact: Contact) -> float:
+    base = 4.3
+    if contact.unresolved:
+        base -= 0.8
+    if contact.reopened:
+        base -= 1.2
+    if contact.repeat:
+        base -= 1.5
+    return base
 
 
 def _resolved(rng: random.Random, feeling: float) -> str:

@@ -7,8 +7,7 @@ which is how its events find the shop's customer.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kokemus.demo.customers import Person
-from kokemus.demo.outbox import Delivery, Outbox, Product, contact_traits
+from kokemus.demo.outbox import Delivery, Order, Outbox, contact_traits
 from kokemus.demo.period import business_days_after, local
 
 SOURCE = "carrier"
@@ -25,11 +24,10 @@ class Delivered:
     moment: datetime
 
 
-def deliver(
-    box: Outbox, person: Person, ordered: date, order_id: str, product: Product
-) -> Delivered | None:
+def deliver(box: Outbox, order: Order, ordered: date, order_id: str) -> Delivered | None:
     """The order on its way and at the door; None if it arrives after the year."""
     rng = box.rng
+    person = order.person
     tracking = box.reference("VK", 10)
     common = {"order_id": order_id, "tracking_number": tracking}
     context = contact_traits(person)
@@ -67,7 +65,7 @@ def deliver(
         day = business_days_after(day, 1)
     moment = local(day, rng.uniform(10, 19))
     damaged = rng.random() < DAMAGED_SHARE
-    delivery = Delivery(person, product, late, failed, damaged, called_ahead)
+    delivery = Delivery(order, late, failed, damaged, called_ahead)
     if not box.send(
         SOURCE,
         "track",

@@ -45,11 +45,13 @@ class TriggerSpec:
     remind_after_days: int | None = 3
 
 
-# Invitations by email after what happened. The checkout survey asks a sample; delivery and
-# service ask everyone, and their short fatigue windows keep one order from sending both.
+# Invitations by email after what happened. The checkout and journey surveys ask a sample;
+# delivery and service ask everyone, and the short fatigue windows keep one order from
+# sending two at once.
 TRIGGERS = (
     TriggerSpec("checkout-feedback", "Order Completed", timedelta(minutes=30), 25.0, 30, None),
     TriggerSpec("delivery-feedback", "Order Delivered", timedelta(hours=2), fatigue_days=2),
+    TriggerSpec("purchase-journey", "Order Delivered", timedelta(days=21), 35.0, 7),
     TriggerSpec("service-feedback", "Ticket Solved", timedelta(hours=1), fatigue_days=1),
     TriggerSpec("complaint-follow-up", "Refund Issued", timedelta(days=1), fatigue_days=2),
 )

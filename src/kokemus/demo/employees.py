@@ -51,7 +51,7 @@ class Team:
 
 TEAMS = (
     Team("store-jyvaskyla", 10, 4.35, 4.3, ("workload", "meetings")),
-    Team("store-kuopio", 9, 3.3, 3.0, ("workload", "management", "team_culture")),
+    Team("store-kuopio", 9, 3.5, 3.1, ("workload", "management", "team_culture")),
     Team("customer-service", 12, 3.8, 3.6, ("workload", "meetings")),
     Team("warehouse", 7, 3.5, 3.3, ("workload", "management")),
     Team("ecommerce", 7, 4.0, 3.8, ("meetings", "workload")),

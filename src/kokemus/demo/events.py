@@ -64,13 +64,13 @@ def _online(box: Outbox, person: Person, chairs: Calendar) -> datetime | None:
             crm.advice_call(box, person, moment - timedelta(hours=rng.uniform(3, 48)), topic)
         device = person.devices[number % len(person.devices)]
         ended = web.browse(box, person, device, moment, [product])
-        order_id = shop.check_out(
+        order_id, order = shop.check_out(
             box, person, device, ended + timedelta(seconds=30), product, first=number == 0
         )
         if first is None and box.period.contains(moment):
             first = moment
             crm.register(box, person, moment + timedelta(hours=1))
-        shop.after_sale(box, person, day, order_id, product)
+        shop.after_sale(box, order, day, order_id)
     return first
 
 

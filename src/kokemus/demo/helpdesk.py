@@ -72,7 +72,8 @@ def open_case(
     if first is None:
         return
     ticket, solved = first
-    _solve(box, matter, ticket, solved, Contact(person, reason, False, False, repeat or reopened))
+    unresolved = Contact(person, reason, False, False, repeat or reopened, solved)
+    _solve(box, matter, ticket, solved, unresolved)
     if not (repeat or reopened):
         return
     again = solved + timedelta(hours=rng.uniform(18, 24 * 4))
@@ -91,7 +92,7 @@ def open_case(
         if second is None:
             return
         ticket, solved = second
-    _solve(box, matter, ticket, solved, Contact(person, reason, repeat, reopened, False))
+    _solve(box, matter, ticket, solved, Contact(person, reason, repeat, reopened, False, solved))
 
 
 def _ticket(

@@ -7,17 +7,19 @@ left waiting to go out: the demo's store must never mail anyone when it is serve
 """
 
 import random
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kokemus.demo import answers
 from kokemus.demo.answers import Answers
 from kokemus.demo.company import TRIGGERS, Company
+from kokemus.demo.customers import Person
 from kokemus.demo.outbox import Contact, Delivery, Order, Refund, Situation
 from kokemus.demo.period import HELSINKI, Period, local
 from kokemus.demo.responses import Answered
@@ -33,6 +35,8 @@ CHECKOUT_ANSWERS = 0.2
 SERVICE_ANSWERS = 0.3
 REPEAT_ANSWERS = 0.42
 REFUND_ANSWERS = 0.35
+JOURNEY_ANSWERS = 0.3
+RECALL = timedelta(days=60)  # contacts a journey answer still remembers
 AFTER_REMINDER = 0.25  # of those who answer, the share who needed the reminder
 TIMEZONE = "Europe/Helsinki"
 
@@ -40,11 +44,9 @@ TIMEZONE = "Europe/Helsinki"
 def invite_for_the_year(session: Session, period: Period) -> int:
     """Make the invitations the triggers call for, a month at a time. How many were made."""
     names = [spec.event for spec in TRIGGERS]
-    # An invitation for the last two days' events would go out after the year: not made.
-    last = period.closes - timedelta(days=2)
     rows = session.execute(
         select(Event.id, Event.occurred_at)
-        .where(Event.name.in_(names), Event.type == "track", Event.occurred_at < last)
+        .where(Event.name.in_(names), Event.type == "track")
         .order_by(Event.id)
     )
     by_month: dict[date, list[int]] = {}
@@ -59,7 +61,9 @@ def invite_for_the_year(session: Session, period: Period) -> int:
         span = range(event_ids[0], event_ids[-1] + 1)
         report = evaluate_events(session, span, now=local(month, 0), timezone=TIMEZONE)
         made += report.invited
-    return made
+    # Those due after the year would go out as soon as the demo is served: they are dropped.
+    later = session.execute(delete(Invitation).where(Invitation.send_at >= period.closes))
+    return made - int(later.rowcount)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +106,20 @@ def answer_invitations(
         .join(Event, Event.id == Invitation.event_id)
         .order_by(Invitation.id)
     )
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    for happened in situations.values():
+        if isinstance(happened, Contact):
+            contacts[happened.person.number].append(happened)
     answered = []
     changes = []
     for *fields, message_id in rows:
         sent = Sent(*fields)
-        response = _response(rng, key_of[sent.survey_id], situations[message_id], sent)
+        happened = situations[message_id]
+        person = _person(happened).number
+        earlier = [
+            c for c in contacts[person] if sent.send_at - RECALL < c.solved_at < sent.send_at
+        ]
+        response = _response(rng, key_of[sent.survey_id], happened, sent, earlier)
         if response is not None and response.submitted_at < period.closes:
             answered.append(response)
             changes.append(_answered(sent, response.submitted_at))
@@ -142,13 +155,17 @@ def _unanswered(sent: Sent, period: Period) -> dict[str, Any]:
 
 
 def _response(
-    rng: random.Random, survey: str, happened: Situation, invitation: Sent
+    rng: random.Random,
+    survey: str,
+    happened: Situation,
+    invitation: Sent,
+    contacts: list[Contact],
 ) -> Answered | None:
-    share = _answer_share(happened)
+    share = JOURNEY_ANSWERS if survey == "purchase-journey" else _answer_share(happened)
     if rng.random() >= share:
         return None
     language = invitation.language or "fi"
-    made = _answers(rng, happened, language)
+    made = _answers(rng, survey, happened, language, contacts)
     sent = invitation.send_at
     if invitation.remind_at is not None and rng.random() < AFTER_REMINDER:
         submitted = invitation.remind_at + timedelta(hours=rng.uniform(0.1, 30))
@@ -187,8 +204,12 @@ def _answer_share(happened: Situation) -> float:
             return REFUND_ANSWERS
 
 
-def _answers(rng: random.Random, happened: Situation, language: str) -> Answers:
+def _answers(
+    rng: random.Random, survey: str, happened: Situation, language: str, contacts: list[Contact]
+) -> Answers:
     match happened:
+        case Delivery() if survey == "purchase-journey":
+            return answers.journey(rng, happened, contacts, language)
         case Delivery():
             return answers.delivery(rng, happened, language)
         case Order():
@@ -197,3 +218,7 @@ def _answers(rng: random.Random, happened: Situation, language: str) -> Answers:
             return answers.service(rng, happened, language)
         case Refund():
             return answers.complaint(rng, happened, language)
+
+
+def _person(happened: Situation) -> Person:
+    return happened.order.person if isinstance(happened, Delivery) else happened.person

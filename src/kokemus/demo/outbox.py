@@ -31,8 +31,7 @@ class Order:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    person: Person
-    product: Product
+    order: Order
     late_days: int
     failed_attempt: bool
     damaged: bool
@@ -48,6 +47,7 @@ class Contact:
     repeat: bool  # the customer had to contact again about the same matter within a week
     reopened: bool
     unresolved: bool  # solved, but the customer will be back about it
+    solved_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

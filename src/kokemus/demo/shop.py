@@ -28,8 +28,8 @@ def pick_chair(box: Outbox) -> Product:
 
 def check_out(
     box: Outbox, person: Person, device: str, moment: datetime, product: Product, *, first: bool
-) -> str:
-    """The purchase: checkout, signing in, the order and its confirmation. The order id."""
+) -> tuple[str, Order]:
+    """The purchase: checkout, signing in, the order and its confirmation."""
     rng = box.rng
     order_id = box.reference("RY-", 7)
     payment_failed = rng.random() < PAYMENT_FAILED_SHARE
@@ -68,11 +68,12 @@ def check_out(
             },
         )
     moment += timedelta(seconds=rng.randint(5, 30))
+    order = Order(person, product, payment_failed)
     box.send(
         SOURCE,
         "track",
         moment,
-        Order(person, product, payment_failed),
+        order,
         userId=person.shop_id,
         event="Order Completed",
         properties=cart | {"order_id": order_id, "total": product.price, "shipping": 0.0},
@@ -85,12 +86,13 @@ def check_out(
         event="Order Confirmation Sent",
         properties={"order_id": order_id},
     )
-    return order_id
+    return order_id, order
 
 
-def after_sale(box: Outbox, person: Person, ordered: date, order_id: str, product: Product) -> None:
+def after_sale(box: Outbox, order: Order, ordered: date, order_id: str) -> None:
     """The delivery and what it leads to: claims, tickets, returns, reviews."""
-    delivered = carrier.deliver(box, person, ordered, order_id, product)
+    person, product = order.person, order.product
+    delivered = carrier.deliver(box, order, ordered, order_id)
     if delivered is None:
         return
     delivery = delivered.delivery
