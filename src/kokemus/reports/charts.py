@@ -31,6 +31,8 @@ METRIC_NAMES: Mapping[str, str] = {
     "ces": "CES",
     "expectation": "Expectation net",
 }
+# A figure and its % sign stay on one line.
+PERCENT = "\u00a0%"
 Kind = Literal["bar", "line", "stacked", "scatter"]
 LabelOf = Callable[[Mapping[str, str]], str]
 
@@ -115,7 +117,7 @@ def figure(metric: str, value: float | None) -> str:
         return f"{value:+.1f}"
     if metric in MEAN_METRICS:
         return f"{value:.2f}"
-    return f"{value:.1f} %"
+    return f"{value:.1f}{PERCENT}"
 
 
 def interval(estimate: Estimate) -> str:
@@ -144,7 +146,7 @@ def count(estimate: Estimate) -> str:
 def shares(estimate: Estimate) -> str:
     if not estimate.shares:
         return "–"
-    return " / ".join(f"{name} {share:.0f} %" for name, share in estimate.shares.items())
+    return " / ".join(f"{name} {share:.0f}{PERCENT}" for name, share in estimate.shares.items())
 
 
 def score_cells(group: GroupResult) -> tuple[str, ...]:
