@@ -25,6 +25,8 @@ class WallRequest:
     days: int = 90
     group_by: GroupBy = "touchpoint"
     per_group: int = 3
+    # The most recent comments the stories are chosen from.
+    candidates: int = MAX_CANDIDATES
 
 
 def story_wall(
@@ -56,7 +58,9 @@ def story_wall(
         query = query.where(
             cast(TextAnalysisRecord.themes, String).contains(f'"{wall.theme}"', autoescape=True)
         )
-    rows = session.execute(query.order_by(TextAnalysisRecord.id.desc()).limit(MAX_CANDIDATES)).all()
+    rows = session.execute(
+        query.order_by(TextAnalysisRecord.id.desc()).limit(wall.candidates)
+    ).all()
     candidates = [
         StoryCandidate(
             id=str(record.id),

@@ -461,9 +461,14 @@ def total(counts: Counts) -> list[int]:
 
 
 def read_counts(
-    session: Session, query: BreakdownQuery, *, raw: bool = False
+    session: Session,
+    query: BreakdownQuery,
+    *,
+    raw: bool = False,
+    context: Context | None = None,
 ) -> tuple[Context, Plan, Counts]:
-    context = read_context(session)
+    """`context` may be given by a caller that asks several breakdowns in one request."""
+    context = context or read_context(session)
     the_plan = plan(query, context)
     reader = from_raw if raw or query.needs_raw else from_rollups
     return context, the_plan, reader(session, query, the_plan)

@@ -49,8 +49,9 @@ def breakdown(
     with_previous: bool = False,
     threshold: int = THRESHOLD,
     raw: bool = False,
+    context: Context | None = None,
 ) -> BreakdownResult:
-    context, the_plan, counts = read_counts(session, query, raw=raw)
+    context, the_plan, counts = read_counts(session, query, raw=raw, context=context)
     grouped = group_counts(query, the_plan, context, counts)
     hidden = _withheld(query, the_plan, context, counts, grouped, threshold)
     summed = total(counts)
@@ -62,7 +63,7 @@ def breakdown(
     if with_previous:
         previous_first, previous_last = previous_range(query.first, query.last)
         earlier = replace(query, first=previous_first, last=previous_last)
-        _, earlier_plan, earlier_counts = read_counts(session, earlier, raw=raw)
+        _, earlier_plan, earlier_counts = read_counts(session, earlier, raw=raw, context=context)
         earlier_grouped = group_counts(earlier, earlier_plan, context, earlier_counts)
         earlier_hidden = _withheld(
             earlier, earlier_plan, context, earlier_counts, earlier_grouped, threshold

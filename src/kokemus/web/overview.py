@@ -24,6 +24,7 @@ from kokemus.journeys.models import Unit
 from kokemus.metrics import goals_service
 from kokemus.metrics.breakdown import BreakdownQuery, Filters
 from kokemus.metrics.definitions import VALUE_RANGES, MetricName
+from kokemus.metrics.dimensions import Context, read_context
 from kokemus.metrics.periods import bucket
 from kokemus.metrics.rollups import organisation_zone
 from kokemus.metrics.service import BreakdownResult, GroupResult, breakdown
@@ -50,6 +51,8 @@ HEADLINE: tuple[MetricName, ...] = ("nps", "csat", "ces", "expectation")
 HEATMAP: tuple[MetricName, ...] = ("nps", "csat", "ces", "expectation")
 Key = Annotated[str, Query(max_length=64, pattern=r"^[a-z0-9_\-]*$")]
 TREND_MONTHS = 12
+# The latest stories need only the latest comments to choose from.
+OVERVIEW_STORY_CANDIDATES = 300
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Scope:
     stage: str | None
     touchpoint: str | None
     threshold: int
+    context: Context | None = None
 
     def filters(self) -> Filters:
         return Filters(
@@ -76,7 +80,9 @@ class Scope:
     ) -> BreakdownResult:
         first, last = days or (self.period.first, self.period.last)
         query = BreakdownQuery(metric, first, last, group_by, self.filters())
-        return breakdown(session, query, with_previous=True, threshold=self.threshold)
+        return breakdown(
+            session, query, with_previous=True, threshold=self.threshold, context=self.context
+        )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -99,7 +105,12 @@ def overview(
     try:
         chosen = parse_period(period) if period else _latest_month(session)
         scope = Scope(
-            chosen, unit or None, stage or None, touchpoint or None, settings.anonymity_threshold
+            chosen,
+            unit or None,
+            stage or None,
+            touchpoint or None,
+            settings.anonymity_threshold,
+            read_context(session),
         )
         context = _sections(session, user, scope, texts)
     except DomainError as error:
@@ -153,7 +164,13 @@ def _sections(
         "goals": _goals(session, scope),
         "stories": story_wall(
             session,
-            WallRequest(unit=scope.unit, touchpoint=scope.touchpoint, days=90, per_group=1),
+            WallRequest(
+                unit=scope.unit,
+                touchpoint=scope.touchpoint,
+                days=90,
+                per_group=1,
+                candidates=OVERVIEW_STORY_CANDIDATES,
+            ),
             now=utcnow(),
             visible_touchpoints=scoped_touchpoint_ids(session, user),
         )[:6],
