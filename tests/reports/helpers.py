@@ -17,12 +17,12 @@ def texts(value: str) -> dict[str, str]:
 def add_survey(
     database: Database,
     key: str,
-    questions: Sequence[tuple[str, str]],
+    questions: Sequence[tuple[str, str] | tuple[str, str, str]],
     *,
     kind: str = "customer",
     touchpoint: str | None = None,
 ) -> None:
-    """A published survey with (key, type) questions, in Finnish and English."""
+    """A published survey with (key, type[, touchpoint]) questions, in Finnish and English."""
     definition = SurveyDefinition.model_validate(
         {
             "key": key,
@@ -31,7 +31,13 @@ def add_survey(
             "title": texts(key),
             "touchpoint": touchpoint,
             "questions": [
-                {"key": name, "type": kind_, "text": texts(f"{name}?")} for name, kind_ in questions
+                {
+                    "key": question[0],
+                    "type": question[1],
+                    "text": texts(f"{question[0]}?"),
+                    "touchpoint": question[2] if len(question) > 2 else None,
+                }
+                for question in questions
             ],
         }
     )

@@ -4,6 +4,7 @@ nothing from anywhere."""
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from kokemus.insights.survey_data import SurveyDriverQuery, survey_drivers
 from kokemus.metrics.breakdown import BreakdownQuery
 from kokemus.metrics.definitions import MetricName
 from kokemus.metrics.service import breakdown
+from kokemus.reports.analyses import driver_survey
 from kokemus.reports.charts import figure, interval
 from kokemus.reports.context import ReportRequest
 from kokemus.reports.period import parse_period
@@ -21,6 +23,7 @@ from kokemus.reports.standalone import content_hash, render_report
 from kokemus.store import Database
 from tests.reports.conftest import HOSTILE_COMMENT, HOSTILE_NAME
 from tests.reports.dom import Node, parse
+from tests.reports.helpers import add_survey, answer, day
 
 NOW = datetime(2026, 11, 3, 8, tzinfo=UTC)
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
@@ -242,7 +245,10 @@ def test_key_drivers_are_the_services(report_store: Database, document: Node) ->
         _, analysis = survey_drivers(session, query)
     spec = charts(document)["chart-drivers"]
     ranked = sorted(analysis.drivers, key=lambda driver: -driver.share)
-    assert spec["series"][0]["values"] == [round(driver.share, 3) for driver in ranked]
+    assert spec["series"][0]["values"] == [round(100 * d.importance, 3) for d in ranked]
+    assert spec["series"][0]["ci_high"] == [
+        None if d.ci_high is None else round(100 * d.ci_high, 3) for d in ranked
+    ]
     assert spec["labels"][0].startswith(ranked[0].name + " (Home delivery")
     notes = document.by_id("drivers").text
     assert f"R² = {analysis.r2:.2f}, n = {analysis.n} responses" in notes
@@ -267,3 +273,21 @@ def test_journeys_and_the_employee_customer_link(document: Node) -> None:
     assert link["series"][0]["x"] == [66.667]
     assert link["series"][0]["values"] == [12.5]
     assert "eNPS: 1 unit, too few for a rank correlation." in document.by_id("link").text
+
+
+def test_drivers_prefer_a_survey_that_rates_several_touchpoints(report_store: Database) -> None:
+    add_survey(
+        report_store,
+        "purchase",
+        [("recommend", "nps"), ("site", "rating", "website"), ("delivery", "rating")],
+        touchpoint="home-delivery",
+    )
+    # One answer against the delivery survey's eight: it rates two touchpoints.
+    answer(report_store, "purchase", {"recommend": 9, "site": 5, "delivery": 4}, day(10, 25))
+    request = ReportRequest(period=parse_period("2026-10"), now=NOW)
+    with report_store.transaction() as session:
+        assert driver_survey(session, request) == ("purchase", "recommend")
+        advice = replace(request, drivers_survey="advice")
+        assert driver_survey(session, advice) == ("advice", "score")
+        assert driver_survey(session, replace(advice, drivers_outcome="ease")) == ("advice", "ease")
+        assert driver_survey(session, replace(request, drivers_survey="missing")) is None

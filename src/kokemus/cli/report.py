@@ -51,7 +51,7 @@ PERIOD = PeriodParam()
     "--drivers",
     metavar="SURVEY[:OUTCOME]",
     help="the survey (and its outcome question) for key drivers and moments of truth; "
-    "default: the customer survey with an NPS question and most responses",
+    "default: the customer survey with an NPS question that rates most touchpoints",
 )
 @click.option(
     "--out",

@@ -43,8 +43,9 @@ MEASURES = {"enps": "eNPS", "workday": "Workday stars", "meeting": "Meeting star
 
 
 def driver_survey(session: Session, request: ReportRequest) -> tuple[str, str] | None:
-    """The survey and outcome to explain: the ones asked for, or the customer survey with
-    an NPS question beside other scale questions and the most responses in the period."""
+    """The survey and outcome to explain: the ones asked for, or of the customer surveys
+    with an NPS question beside other scale questions the one rating most touchpoints,
+    then with most responses in the period."""
     if request.drivers_survey is not None:
         if request.drivers_outcome is not None:
             return request.drivers_survey, request.drivers_outcome
@@ -64,11 +65,15 @@ def driver_survey(session: Session, request: ReportRequest) -> tuple[str, str] |
         .group_by(Survey.id)
         .order_by(func.count(Response.id).desc(), Survey.key)
     ).all()
-    for survey, _ in counts:
+    fitting = []
+    for survey, responses in counts:
         outcome = _nps_question(session, survey)
-        if outcome is not None and len(scale_questions(session, survey)) > 1:
-            return survey.key, outcome
-    return None
+        questions = scale_questions(session, survey)
+        if outcome is not None and len(questions) > 1:
+            # A survey rating several touchpoints says most of what matters where.
+            places = {place for key, (_, place) in questions.items() if key != outcome}
+            fitting.append((-len(places - {None}), -responses, survey.key, outcome))
+    return (min(fitting)[2], min(fitting)[3]) if fitting else None
 
 
 def _nps_question(session: Session, survey: Survey) -> str | None:
@@ -116,34 +121,42 @@ def key_drivers(session: Session, request: ReportRequest, names: Names) -> Secti
             return f"{name} ({names.touchpoint({'touchpoint': column.touchpoint})})"
         return name
 
-    def share_bound(value: float | None) -> float | None:
-        return None if value is None or analysis.r2 <= 0 else 100 * value / analysis.r2
+    def points(value: float | None) -> float | None:
+        # Importances and their bootstrap intervals are on the R² scale; as % of variance.
+        return None if value is None else 100 * value
 
     labels = tuple(label(driver.name) for driver in drivers)
-    low = tuple(share_bound(driver.ci_low) for driver in drivers)
-    high = tuple(share_bound(driver.ci_high) for driver in drivers)
+    low = tuple(points(driver.ci_low) for driver in drivers)
+    high = tuple(points(driver.ci_high) for driver in drivers)
     table = Table(
-        caption=f"What explains {outcome} in {survey}: share of R²",
-        columns=("Driver", "Share of R² %", "95 % interval", "Correlation with the outcome"),
+        caption=f"What explains {outcome} in {survey}: % of its variance",
+        columns=(
+            "Driver",
+            "Explains %",
+            "95 % interval",
+            "Share of R² %",
+            "Correlation with the outcome",
+        ),
         rows=tuple(
             (
                 labels[i],
-                f"{driver.share:.1f}",
+                f"{100 * driver.importance:.1f}",
                 "–" if low[i] is None or high[i] is None else f"{low[i]:.1f} … {high[i]:.1f}",
+                f"{driver.share:.1f}",
                 f"{driver.correlation:+.2f}",
             )
             for i, driver in enumerate(drivers)
         ),
-        numeric=frozenset({1, 2, 3}),
+        numeric=frozenset({1, 2, 3, 4}),
     )
     chart = Chart(
         id="chart-drivers",
         title=table.caption,
         kind="bar",
         labels=labels,
-        series=(Series("Share of R² %", tuple(d.share for d in drivers), low, high),),
+        series=(Series("Explains %", tuple(100 * d.importance for d in drivers), low, high),),
         table=table,
-        y_label="% of R²",
+        y_label="% of the outcome's variance",
         y_range=(0.0, 100.0),
         horizontal=True,
     )

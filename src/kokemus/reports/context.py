@@ -25,7 +25,7 @@ class ReportRequest:
     metric: MetricName = "nps"
     threshold: int = THRESHOLD
     # Key drivers and moments of truth: a survey and its outcome question; without them,
-    # the customer survey with an NPS question and most responses in the period.
+    # the customer survey with an NPS question that rates most touchpoints.
     drivers_survey: str | None = None
     drivers_outcome: str | None = None
 
