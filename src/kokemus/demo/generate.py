@@ -77,7 +77,11 @@ def build_demo(
     end: date | None = None,
     progress: Progress | None = None,
 ) -> DemoReport:
-    """Build the demo into `database`, which must be migrated and empty."""
+    """Build the demo into `database`, which must be migrated and empty.
+
+    A big year is parsed in a spawned process (see _ingest): a script that calls this must
+    do so under `if __name__ == "__main__":`.
+    """
     today = datetime.now(UTC).date()
     end = end or default_end(today)
     if end >= today:
