@@ -117,7 +117,8 @@ def test_drivers_of_a_repurchase(client: TestClient, database: Database) -> None
     [
         ({"survey": "nothing", "outcome": "x"}, 404, None),
         ({"survey": "relational", "outcome": "comment"}, 422, "outcome"),
-        ({"survey": "relational"}, 422, "outcome"),
+        # The outcome defaults to the NPS question, which leaves nothing to drive it.
+        ({"survey": "relational"}, 422, "drivers"),
         ({"survey": "relational", "outcome": "recommend", "colour": 1}, 422, "colour"),
         ({"survey": "relational", "outcome": "recommend", "bootstrap": 99999}, 422, "bootstrap"),
         ({"survey": "relational", "outcome": "recommend", "from": "2026-13-01"}, 422, "from"),

@@ -220,7 +220,6 @@ def test_an_order_a_day_after_the_window_is_not_counted(database: Database) -> N
         ({"drivers": ("delivery", "delivery")}, "drivers"),
         ({"drivers": ("comment",)}, "drivers"),
         ({"outcome_event": REPURCHASE}, "outcome"),
-        ({"outcome": None}, "outcome"),
         ({"outcome": None, "outcome_event": EventOutcome(("Order Completed",), 0)}, "within_days"),
         ({"last": date(2026, 9, 1)}, "to"),
         ({"first": date(1, 1, 1)}, "from"),
@@ -267,3 +266,14 @@ def test_an_employee_survey_under_the_threshold_is_not_analysed(database: Databa
         _, analysis = survey_drivers(session, query, resamples=0)
     assert analysis.n == 5
     assert analysis.r2 == pytest.approx(1)
+
+
+def test_the_outcome_defaults_to_the_only_nps_question(database: Database) -> None:
+    relational_store(database)
+    add_survey(database, "two-nps", [("a", "nps", None), ("b", "nps", None)])
+    with database.transaction() as session:
+        data = driver_data(session, SurveyDriverQuery("relational", *OCTOBER))
+        assert data.outcome == "recommend"
+        assert [column.name for column in data.columns] == ["delivery", "website"]
+        with pytest.raises(InvalidInput, match="has 2 NPS questions"):
+            driver_data(session, SurveyDriverQuery("two-nps", *OCTOBER))

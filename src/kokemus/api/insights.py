@@ -81,7 +81,9 @@ class DriversRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     survey: Key = Field(description="survey key or id")
-    outcome: Key | None = Field(default=None, description="scale question key")
+    outcome: Key | None = Field(
+        default=None, description="scale question key; default: the survey's NPS question"
+    )
     outcome_event: OutcomeEvent | None = None
     drivers: list[Key] | None = Field(
         default=None, max_length=30, description="question keys; default: every scale question"
@@ -152,7 +154,8 @@ def moments(
         str, Query(min_length=1, max_length=64, pattern=KEY, description="survey key or id")
     ],
     outcome: Annotated[
-        str | None, Query(max_length=64, pattern=KEY, description="question key")
+        str | None,
+        Query(max_length=64, pattern=KEY, description="question key [the survey's NPS]"),
     ] = None,
     outcome_event: EventNames = None,
     within_days: Annotated[int | None, Query(ge=1, le=MAX_WINDOW_DAYS)] = None,

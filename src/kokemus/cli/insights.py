@@ -72,7 +72,10 @@ def group() -> None:
 @group.command("drivers")
 @click.option("--csv", "csv_path", type=CsvArgument, help="One row per respondent.")
 @click.option("--survey", help="Or a survey's key: one row per complete response.")
-@click.option("--outcome", help="Column (--csv) or scale question (--survey) of the outcome.")
+@click.option(
+    "--outcome",
+    help="Column (--csv) or scale question (--survey) of the outcome [--survey: its NPS].",
+)
 @click.option(
     "--outcome-event",
     multiple=True,
@@ -164,7 +167,7 @@ def _survey_drivers(
 
 @group.command("moments")
 @click.option("--survey", required=True, help="Survey whose scale questions rate touchpoints.")
-@click.option("--outcome", help="Scale question of the outcome (overall rating, NPS).")
+@click.option("--outcome", help="Scale question of the outcome [the survey's NPS question].")
 @click.option("--outcome-event", multiple=True, help="Or an event after the response.")
 @click.option("--within-days", type=click.IntRange(min=1), help="...this many days after.")
 @click.option("--drivers", "driver_list", help="Questions, comma-separated [all scale ones].")

@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -62,6 +62,7 @@ class SurveyDriverQuery:
     survey: str
     first: date
     last: date
+    # Neither given: the survey's NPS question, if it has just one.
     outcome: str | None = None
     outcome_event: EventOutcome | None = None
     # Question keys; none named: every scale question but the outcome.
@@ -137,6 +138,8 @@ def driver_data(session: Session, query: SurveyDriverQuery) -> DriverData:
     start, end = local_range(query.first, query.last)
     survey = get_survey(session, query.survey)
     questions = scale_questions(session, survey)
+    if query.outcome is None and query.outcome_event is None:
+        query = replace(query, outcome=_only_nps(query.survey, questions))
     drivers = _driver_keys(query, questions)
     responses = session.execute(
         select(Response.id, Response.customer_id, Response.submitted_at)
@@ -255,8 +258,8 @@ def check_names(field_name: str, values: Iterable[str], limit: int = 200) -> Non
 
 def _check_outcome(query: SurveyDriverQuery) -> None:
     check_names("survey", [query.survey], 64)
-    if (query.outcome is None) == (query.outcome_event is None):
-        raise InvalidInput("outcome", "give either an outcome question or an outcome event")
+    if query.outcome is not None and query.outcome_event is not None:
+        raise InvalidInput("outcome", "give an outcome question or an outcome event, not both")
     event = query.outcome_event
     if event is not None:
         if not event.names or not all(name.strip() for name in event.names):
@@ -266,6 +269,17 @@ def _check_outcome(query: SurveyDriverQuery) -> None:
             raise InvalidInput("within_days", f"between 1 and {MAX_WINDOW_DAYS} days")
     if not 0 <= query.max_themes <= 30:
         raise InvalidInput("max_themes", "between 0 and 30")
+
+
+def _only_nps(survey: str, questions: Mapping[str, tuple[str, str | None]]) -> str:
+    """The outcome when none is named: the survey's NPS question, if it has just one."""
+    nps = [key for key, (question_type, _) in questions.items() if question_type == "nps"]
+    if len(nps) != 1:
+        raise InvalidInput(
+            "outcome",
+            f"{survey!r} has {len(nps)} NPS questions: name the outcome question or event",
+        )
+    return nps[0]
 
 
 def _driver_keys(
