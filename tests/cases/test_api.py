@@ -145,3 +145,15 @@ def test_users_by_role_and_csrf(store: Database, client: TestClient) -> None:
     assert shown["timeline"][-1]["kind"] == "partner_note"
     assert analyst.post("/1/notes", {"text": "x"}).status_code == 403
     assert analyst.get("/recovery").status_code == 200
+
+
+def test_a_nul_character_is_refused_naming_the_field(store: Database, client: TestClient) -> None:
+    token = bearer(add_token(store, "w", scope="admin"))
+    refused = client.post("/api/v1/cases", json={"reason": "bad\u0000reason"}, headers=token)
+    assert refused.status_code == 422
+    assert "reason" in refused.json()["message"]
+    nested = client.post(
+        "/api/v1/cases", json={"reason": "ok", "claim": {"order": "\u0000"}}, headers=token
+    )
+    assert nested.status_code == 422
+    assert "claim" in nested.json()["message"]

@@ -1,12 +1,11 @@
 """The report file opened from disk in a real headless Chromium: every chart drawn under
 the file's own policy, no script error, no policy violation, nothing fetched."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Request
 
 from kokemus.reports.context import ReportRequest
 from kokemus.reports.period import parse_period
@@ -14,29 +13,9 @@ from kokemus.reports.report import build_report
 from kokemus.reports.standalone import render_report
 from kokemus.store import Database
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
 # Pixels of a drawn chart: axes, labels and bars; an empty canvas has none.
 DRAWN = 500
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

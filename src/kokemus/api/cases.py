@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -120,6 +120,26 @@ def _ctx(session: Session, settings: AppSettings, viewer: Viewer) -> CaseContext
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul(cls, data: Any) -> Any:
+        """PostgreSQL stores no NUL character in text: refuse it here, naming the field."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if _has_nul(value):
+                    raise ValueError(f"{name}: a NUL character is not allowed")
+        return data
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _aware(value: datetime | None) -> datetime | None:
