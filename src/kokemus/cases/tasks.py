@@ -29,7 +29,7 @@ from kokemus.cases.signals import History, Signal, load_events, load_responses
 from kokemus.config import Settings
 from kokemus.enrich.models import JobCursor, TextAnalysisRecord
 from kokemus.ingest.models import Event
-from kokemus.store import Database
+from kokemus.store import Database, dialect
 from kokemus.store.base import utcnow
 from kokemus.surveys.models import Answer, Response
 from kokemus.webhooks.delivery import deliver_due
@@ -63,6 +63,14 @@ def _cursor(session: Session, name: str) -> JobCursor:
         found = JobCursor(name=name, position=0, updated_at=utcnow())
         session.add(found)
     return found
+
+
+def start_after_history(session: Session) -> None:
+    """Let the rules see only what arrives from now on (a store loaded with past data)."""
+    for name, table in ((ANSWER_CURSOR, "survey_answers"), (EVENT_CURSOR, "events")):
+        cursor = _cursor(session, name)
+        cursor.position = max(cursor.position, dialect.highest_id(session, table))
+        cursor.updated_at = utcnow()
 
 
 def _fire_all(

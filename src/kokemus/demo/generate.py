@@ -20,6 +20,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy import text
 
+from kokemus.cases.tasks import start_after_history
 from kokemus.demo import anonymous, employees, invitations
 from kokemus.demo.company import Company, add_triggers, set_up
 from kokemus.demo.customers import make_people
@@ -113,6 +114,9 @@ def build_demo(
     with phase("rollups"):
         # The responses went in around the path that keeps the rollups up to date.
         rollups.refresh(database)
+    with database.write_transaction() as session:
+        # A year of history is not news: the alert rules start with what arrives next.
+        start_after_history(session)
     report.counts = table_counts(database)
     return report
 
