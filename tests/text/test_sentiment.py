@@ -383,3 +383,27 @@ def test_a_problem_then_its_remedy_ends_well(text: str, lang: str) -> None:
 )
 def test_thanks_before_but_are_manners(text: str, lang: str) -> None:
     assert sentiment(text, lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Maksu ei mennyt läpi ja jouduin tekemään tilauksen uudestaan.", "fi"),
+        ("Det fungerade inte och jag fick börja om.", "sv"),
+        ("It didn't go through and I had to start again.", "en"),
+    ],
+)
+def test_a_denial_ends_at_and(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("Arrived a day earlier than promised.", "en", "positive"),
+        ("Kom senare än utlovat.", "sv", "negative"),
+        ("Paketti tuli odotettua nopeammin.", "fi", "positive"),
+    ],
+)
+def test_compared_with_what_was_promised(text: str, lang: str, label: str) -> None:
+    assert sentiment(text, lang).label == label

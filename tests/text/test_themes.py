@@ -111,3 +111,7 @@ def test_a_weak_pattern_is_only_the_fallback_of_a_judging_clause() -> None:
 def test_a_dish_named_in_passing_is_not_about_the_food() -> None:
     assert "food_quality" not in themes("Another 25 minute queue for a sandwich.", "en")
     assert "food_quality" in themes("The sandwich was stale.", "en")
+
+
+def test_a_compound_no_pattern_names_is_read_by_its_head() -> None:
+    assert "team_culture" in Analyzer().analyze("Mahtava työporukka!", "fi").themes

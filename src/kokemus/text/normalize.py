@@ -197,6 +197,32 @@ def _fi_compound_lemma(word: str, found: str) -> str:
     return found + str(simplemma.lemmatize(head, lang="fi")).lower()
 
 
+# The shortest modifier and head a compound is split into; shorter parts are mostly
+# endings ("-kin", "-lla") or letters that happen to spell a word.
+MIN_MODIFIER = 3
+MIN_PART_HEAD = 4
+
+
+@lru_cache(maxsize=200_000)
+def compound_head(word: str, lang: str) -> str | None:
+    """The head of a Finnish or Swedish compound the dictionary does not know as a
+    whole: "työporukkaa" -> "porukkaa", "kassapersonalen" -> "personalen". The longest
+    head whose modifier is a word too (Swedish may join them with an "s"). A word the
+    dictionary knows is left whole, so "keskenään" is not read as "kes" + "enään"."""
+    if lang not in ("fi", "sv") or "-" in word or is_known_word(word, lang):
+        return None
+    for start in range(MIN_MODIFIER, len(word) - MIN_PART_HEAD + 1):
+        head = word[start:]
+        if not is_known_word(head, lang):
+            continue
+        modifier = word[:start]
+        if is_known_word(modifier, lang) or (
+            lang == "sv" and modifier.endswith("s") and is_known_word(modifier[:-1], lang)
+        ):
+            return head
+    return None
+
+
 def word_forms(word: str, lang: str) -> tuple[str, ...]:
     """The surface form, its standard spelling and its lemma, without duplicates."""
     return _word_forms(word, lang)

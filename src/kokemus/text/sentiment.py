@@ -19,6 +19,7 @@ from kokemus.text.sentiment_words import (
     FI_CONCESSIVE,
     FI_SUBJECTS,
     INTENSIFIERS,
+    JOINING,
     NEGATORS,
     NOTHING_TO_SAY,
     NOW,
@@ -454,9 +455,12 @@ def _omits_an_act(words: list[str], index: int, lang: str) -> bool:
 def _window_end(words: list[str], index: int, lang: str) -> int:
     """The last word a negator at `index` reaches: NEGATION_WINDOW words that count."""
     skip = PASS_THROUGH.get(lang, frozenset())
+    joining = JOINING.get(lang, frozenset())
     counted = 0
     end = index
     while end + 1 < len(words) and counted < NEGATION_WINDOW:
+        if words[end + 1] in joining:
+            return end
         end += 1
         counted += words[end] not in skip
     return index + NEGATION_WINDOW if end == index else max(end, index + NEGATION_WINDOW)

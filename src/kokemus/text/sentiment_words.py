@@ -21,6 +21,14 @@ WITHOUT = frozenset({"without", "utan", "ilman"})
 # väärään paikkaan" still worries about the wrong place.
 PURPOSE_NEGATORS = {"fi": frozenset({"ettei", "jottei"})}
 # Words a denial reaches past without spending its window: "didn't seem to want to help".
+# "and" that joins a second statement ends a denial: in "maksu ei mennyt läpi ja jouduin
+# tilaamaan uudestaan" the having-to is not denied. ("Neither ... nor" has its own
+# negator: "eikä", "eller inte", "nor".)
+JOINING = {
+    "fi": frozenset({"ja", "sekä"}),
+    "sv": frozenset({"och"}),
+    "en": frozenset({"and"}),
+}
 PASS_THROUGH = {
     "fi": frozenset("edes yhtään kyllä".split()),
     "sv": frozenset(

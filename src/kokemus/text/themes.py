@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from kokemus.text.normalize import compound_head
 from kokemus.text.patterns import PhrasePatterns, WordPatterns
 
 WEAK = "~"
@@ -106,7 +107,7 @@ def theme_hits(
     A word inside a phrase is read as part of it: "web store" is about the website,
     so "store" there names no other theme on its own.
     """
-    found = _hits(words, lang, [(taxonomy.words, taxonomy.phrases)])
+    found = _hits(words, lang, [(taxonomy.words, taxonomy.phrases)], heads=True)
     if evaluative and not found:
         # "~" patterns are the fallback of a judging clause that names no theme outright:
         # "tuoli on huono" is about the chair, "waited an hour for our table" is not.
@@ -117,7 +118,11 @@ def theme_hits(
 Sources = list[tuple[dict[str, WordPatterns], dict[str, PhrasePatterns]]]
 
 
-def _hits(words: Sequence[str], lang: str, sources: Sources) -> Counter[str]:
+def _hits(
+    words: Sequence[str], lang: str, sources: Sources, *, heads: bool = False
+) -> Counter[str]:
+    """`heads`: a compound no pattern names is read as its head ("työporukka" is about
+    the "porukka"). Only for plain patterns: a "~" word is too weak a sign at one remove."""
     found: Counter[str] = Counter()
     covered: dict[int, set[str]] = {}
     for _, multi in sources:
@@ -134,6 +139,9 @@ def _hits(words: Sequence[str], lang: str, sources: Sources) -> Counter[str]:
             continue
         for index, word in enumerate(words):
             keys = patterns.keys_for(word, lang)
+            if not keys and heads:
+                head = compound_head(word, lang)
+                keys = patterns.keys_for(head, lang) if head else keys
             if not keys:
                 continue
             inside = covered.get(index) if covered else None
