@@ -12,7 +12,7 @@ dev set (tests/text/data/probe.tsv); the held-out figures were looked at only in
 aggregate, now and then (four times in the round that added the probe's sets 12-19),
 which still makes them mildly optimistic. The twentieth probe set (compound heads for
 themes, denials ending at "and", comparisons with what was promised) was checked against
-the held-out half once, in aggregate, after the changes were made.
+the held-out half twice, in aggregate, after the changes were made.
 
 While improving the method, run with --tune: it prints the tune half only (and, with
 --errors, the tune half's mistakes), so the held-out half stays unseen between the rare
