@@ -116,6 +116,9 @@ def test_the_latest_month_by_default_and_drill_downs(client: TestClient) -> None
     empty = client.get("/", params={"period": "2026-10", "touchpoint": "website"})
     assert empty.status_code == 200
     assert "No answers in this period." in empty.text
+    # Four answers cannot rank the moments of truth: the section says so, not nothing.
+    assert "Moments of truth" in page.text
+    assert "Too few answers in this period and scope to rank the moments" in page.text
     assert client.get("/", params={"period": "2026-13"}).status_code == 422
     assert client.get("/", params={"unit": "nowhere"}).status_code == 422
 

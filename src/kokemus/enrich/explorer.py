@@ -54,6 +54,7 @@ class FeedbackItem:
     emotions: list[str]
     rating: tuple[str, int] | None = None  # (question type, score)
     corrected: bool = False
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,9 @@ def search_feedback(
             emotions=list(record.emotions),
             rating=ratings.get(record.response_id or 0),
             corrected=record.id in corrected,
+            customer_id=customer_id,
         )
-        for record, submitted_at, touchpoint, unit in shown
+        for record, submitted_at, touchpoint, unit, customer_id in shown
     ]
     next_before = shown[-1][0].id if len(rows) > limit else None
     return FeedbackPage(items, next_before, filters)
@@ -103,9 +105,15 @@ def search_feedback(
 
 def _query(
     session: Session, filters: FeedbackFilters, visible: frozenset[int] | None
-) -> Select[TextAnalysisRecord, datetime | None, str, str]:
+) -> Select[TextAnalysisRecord, datetime | None, str, str, int | None]:
     query = (
-        select(TextAnalysisRecord, Response.submitted_at, Touchpoint.key, Unit.key)
+        select(
+            TextAnalysisRecord,
+            Response.submitted_at,
+            Touchpoint.key,
+            Unit.key,
+            Response.customer_id,
+        )
         .join(Response, Response.id == TextAnalysisRecord.response_id)
         .outerjoin(Touchpoint, Touchpoint.id == TextAnalysisRecord.touchpoint_id)
         .outerjoin(Unit, Unit.id == Response.unit_id)

@@ -103,6 +103,8 @@ def explorer(
         "theme_names": dict(_theme_labels(user.language)),
         "labels": LABELS,
         "can_correct": user.role in CORRECTING_ROLES,
+        # A partner sees what was said at its touchpoints, not who said it.
+        "can_open_customers": user.role != "partner",
         "saved": saved,
         "here": "/feedback?" + urlencode({**kept, **({"before": before} if before else {})}),
         "older": (

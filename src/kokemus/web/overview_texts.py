@@ -41,6 +41,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "moments_note": "Importance is the touchpoint's share of the outcome's explained "
         "variance; performance its CSAT. Improve: important and weak. Reduce: unimportant "
         "and effortful, a candidate to remove.",
+        "moments_none": "Too few answers in this period and scope to rank the moments of "
+        "truth: choose a longer period or a wider unit.",
         "importance": "Importance %",
         "action": "Action",
         "why": "Why",
@@ -99,6 +101,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "moments_note": "Tärkeys on kosketuspisteen osuus lopputuloksen selitetystä "
         "vaihtelusta; suoritus sen CSAT. Paranna: tärkeä ja heikko. Vähennä: vähän merkitsevä "
         "ja työläs, poistettava ehdokas.",
+        "moments_none": "Tällä jaksolla ja rajauksella on liian vähän vastauksia totuuden "
+        "hetkien arvioimiseen: valitse pidempi jakso tai laajempi yksikkö.",
         "importance": "Tärkeys %",
         "action": "Toimi",
         "why": "Miksi",
@@ -164,6 +168,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "moments_note": "Vikt är kontaktpunktens andel av utfallets förklarade variation; "
         "prestation dess CSAT. Förbättra: viktig och svag. Minska: oviktig och ansträngande, "
         "en kandidat att ta bort.",
+        "moments_none": "För få svar under den här perioden och avgränsningen för att "
+        "rangordna sanningens ögonblick: välj en längre period eller en bredare enhet.",
         "importance": "Vikt %",
         "action": "Åtgärd",
         "why": "Varför",
