@@ -110,6 +110,7 @@ def test_filters_search_and_escaping(feedback: Feedback) -> None:
     assert len(comments(everything.text)) == 4
     assert HOSTILE not in everything.text
     assert "&lt;script&gt;" in everything.text
+    assert '<a href="/feedback">Clear filters</a>' in everything.text
     # The latest to arrive first.
     assert comments(everything.text)[0] == "Sivusto oli hidas ja kassa ei toiminut."
 

@@ -93,6 +93,7 @@ def test_the_overview_shows_the_services_figures(client: TestClient, database: D
     figures = re.findall(r'<p class="figure">([^<]+)</p>', page.text)
     assert figures[0].strip() in {"25", "25.0", "+25", "+25.0"}
     assert "Journey heatmap" in page.text
+    assert '<a href="/">All of the organisation</a>' in page.text
     assert "Home delivery" in page.text
     blocks = re.findall(
         r'<script type="application/json" class="chart-data">(.*?)</script>', page.text, re.S
