@@ -248,6 +248,10 @@ def key_of(groups: dict[str, GroupResult]) -> dict[str, str]:
 
 
 def _moments(session: Session, scope: Scope) -> dict[str, Any] | None:
+    if scope.unit is not None:
+        # The moments are ranked over the whole organisation's answers; a unit's page must
+        # not show figures from outside it.
+        return {"unit_scoped": True, "moments": []}
     request = ReportRequest(scope.period, utcnow(), unit=scope.unit, threshold=scope.threshold)
     choice = driver_survey(session, request)
     if choice is None:
