@@ -32,6 +32,7 @@ from tests.live_server import serving
 from tests.surveys.helpers import publish
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
 
 
@@ -153,6 +154,16 @@ def context(phone: BrowserContext) -> BrowserContext:
     """The phone, with no cookies left by an earlier test."""
     phone.clear_cookies()
     return phone
+
+
+@pytest.fixture
+def desk(browser: Browser) -> Iterator[Page]:
+    """A staff member's own browser: a desktop, in English, apart from the customer's phone."""
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from kokemus.app import create_app
@@ -23,7 +23,7 @@ from kokemus.journeys.models import Touchpoint, Unit
 from kokemus.store import Database
 from tests.accounts.helpers import PASSWORD, add_user
 from tests.browser.test_accessibility import page_checks
-from tests.browser.test_survey_builder import DESKTOP, watch
+from tests.browser.test_survey_builder import watch
 from tests.live_server import serving
 
 # A year that is over whatever day the tests run; small enough to build in seconds.
@@ -51,15 +51,6 @@ def demo(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with serving(create_app(Settings(database_url=url), database)) as base:
         yield Demo(base, database)
     database.dispose()
-
-
-@pytest.fixture
-def desk(browser: Browser) -> Iterator[Page]:
-    context: BrowserContext = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def look(page: Page, screenshots: Path, name: str) -> list[str]:

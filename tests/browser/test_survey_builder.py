@@ -11,15 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import (
-    Browser,
-    BrowserContext,
     ConsoleMessage,
     Dialog,
     Error,
     Locator,
     Page,
     Response,
-    ViewportSize,
     expect,
 )
 from sqlalchemy import select
@@ -38,7 +35,6 @@ from tests.factories import load_default_journey
 from tests.live_server import serving
 
 HOSTILE = '<img src=x onerror="alert(1)">'
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @dataclass
@@ -64,16 +60,6 @@ def app(sqlite_template: Path, tmp_path: Path) -> Iterator[App]:
     with serving(create_app(Settings(database_url=url), database)) as base:
         yield App(base, database)
     database.dispose()
-
-
-@pytest.fixture
-def desk(browser: Browser) -> Iterator[Page]:
-    """The admin's own browser: a desktop, in English, apart from the customer's phone."""
-    context: BrowserContext = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def watch(page: Page) -> list[str]:
