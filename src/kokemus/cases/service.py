@@ -15,6 +15,7 @@ from kokemus.cases.access import can_see, require_staff, require_writer, visible
 from kokemus.cases.context import CaseContext, audit, emit, entry
 from kokemus.cases.models import (
     CONTACT_CHANNELS,
+    OPEN_STATUSES,
     PRIORITIES,
     RESOLUTIONS,
     Case,
@@ -71,15 +72,41 @@ class Filters:
     breached: bool | None = None
     after: int = 0
     limit: int = 50
+    priority: str | None = None
+    open_only: bool = False  # every status but resolved and closed
 
 
 def list_cases(ctx: CaseContext, filters: Filters) -> list[Case]:
-    conditions: list[ColumnElement[bool]] = [Case.id > filters.after]
+    conditions = [Case.id > filters.after, *_conditions(ctx, filters)]
+    query = select(Case).where(*conditions).order_by(Case.id).limit(min(filters.limit, MAX_PAGE))
+    return list(ctx.session.scalars(query))
+
+
+def list_by_due(ctx: CaseContext, filters: Filters, *, offset: int = 0) -> list[Case]:
+    """The cases soonest due first, those without a due time last; `after` is not used."""
+    query = (
+        select(Case)
+        .where(*_conditions(ctx, filters))
+        .order_by(Case.sla_due_at.is_(None), Case.sla_due_at, Case.id)
+        .offset(offset)
+        .limit(min(filters.limit, MAX_PAGE))
+    )
+    return list(ctx.session.scalars(query))
+
+
+def _conditions(ctx: CaseContext, filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     scope = visible(ctx.session, ctx.viewer)
     if scope is not None:
         conditions.append(scope)
     if filters.status is not None:
         conditions.append(Case.status == filters.status)
+    if filters.open_only:
+        conditions.append(Case.status.in_(OPEN_STATUSES))
+    if filters.priority is not None:
+        if filters.priority not in PRIORITIES:
+            raise InvalidInput("priority", f"must be one of {', '.join(PRIORITIES)}")
+        conditions.append(Case.priority == filters.priority)
     if filters.owner_unit is not None:
         conditions.append(
             Case.owner_unit_id == unit_id(ctx.session, filters.owner_unit, "owner_unit")
@@ -94,8 +121,12 @@ def list_cases(ctx: CaseContext, filters: Filters) -> list[Case]:
         conditions.append(
             late & open_ if filters.breached else ~(late & open_) | Case.sla_due_at.is_(None)
         )
-    query = select(Case).where(*conditions).order_by(Case.id).limit(min(filters.limit, MAX_PAGE))
-    return list(ctx.session.scalars(query))
+    return conditions
+
+
+def exists(session: Session, case_id: int) -> bool:
+    """Whether there is such a case at all, whoever may see it (a page says 403, not 404)."""
+    return session.get(Case, case_id) is not None
 
 
 # --- opening -----------------------------------------------------------------------------
