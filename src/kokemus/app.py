@@ -46,6 +46,7 @@ from kokemus.web import (
     survey_pages,
     survey_screens,
 )
+from kokemus.web import cases as case_pages
 from kokemus.web import customers as customer_pages
 from kokemus.web import journey as journey_page
 from kokemus.web.rate_limits import RateLimit
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         overview.router,
         customer_pages.router,
         feedback.router,
+        case_pages.router,
         stories.router,
         journey_editor.router,
         journey_page.router,

@@ -31,6 +31,7 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("/", "nav_home", None),
     ("/customers", "nav_customers", None),
     ("/feedback", "nav_feedback", None),
+    ("/cases", "nav_cases", None),
     ("/stories", "nav_stories", None),
     ("/surveys", "nav_surveys", None),
     ("/journey", "nav_journey", None),
