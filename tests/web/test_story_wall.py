@@ -83,3 +83,21 @@ def test_bad_parameters_are_refused(client: TestClient) -> None:
     assert client.get("/stories", params={"days": 0}).status_code == 422
     assert client.get("/stories", params={"unit": "nowhere"}).status_code == 422
     assert client.get("/stories", params={"group_by": "colour"}).status_code == 422
+
+
+def test_reasons_are_said_in_the_users_language(
+    settings: Settings, database: Database, client: TestClient
+) -> None:
+    add_user(database, "paivi@example.com", role="manager", units=["logistics"], language="fi")
+    with TestClient(create_app(settings, database)) as finnish:
+        assert sign_in(finnish, "paivi@example.com").status_code == 303
+        page = finnish.get("/stories", params={"days": 365, "group_by": "theme"})
+    assert page.status_code == 200
+    reasons = re.findall(r'<p class="why"><span>[^<]*</span>([^<]*)</p>', page.text)
+    assert reasons
+    assert all(re.search(r"kielteinen|myönteinen|neutraali|ristiriitaisia", r) for r in reasons)
+    assert all(re.search(r"sitten|vuorokauden", r) for r in reasons)
+    # Themes by their Finnish names, never by id, and no English left.
+    assert not any(
+        re.search(r"\b[a-z]+_[a-z]+\b|\b(about|days old|comments here)\b", r) for r in reasons
+    )

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from kokemus.text.analysis import TextAnalysis
+from kokemus.text.story_reasons import StoryReason, story_reason_text
 
 GroupBy = Literal["touchpoint", "theme", "unit"]
 
@@ -42,8 +43,13 @@ class Story:
     themes: tuple[str, ...]
     emotions: tuple[str, ...]
     group: tuple[tuple[str, str | None], ...]
-    reason: str
+    why: StoryReason
     rank: float
+
+    @property
+    def reason(self) -> str:
+        """Why it was chosen, in English with theme ids (the API's field)."""
+        return story_reason_text(self.why, "en")
 
 
 def select_stories(
@@ -144,14 +150,17 @@ def _pick(
         rank, item, new_view = best
         age = (now - item.candidate.created_at).total_seconds() / 86400
         share = (labels[item.candidate.analysis.sentiment.label], len(pool))
-        reason = _reason(item.candidate.analysis, age, share, new_view, bool(chosen))
-        stories.append(_story(item.candidate, key, rank, reason))
+        why = _reason(item.candidate.analysis, age, share, new_view, bool(chosen))
+        stories.append(_story(item.candidate, key, rank, why))
         chosen.append(item)
     return stories
 
 
 def _story(
-    candidate: StoryCandidate, key: tuple[tuple[str, str | None], ...], rank: float, reason: str
+    candidate: StoryCandidate,
+    key: tuple[tuple[str, str | None], ...],
+    rank: float,
+    why: StoryReason,
 ) -> Story:
     analysis = candidate.analysis
     return Story(
@@ -163,7 +172,7 @@ def _story(
         themes=analysis.themes,
         emotions=analysis.emotions,
         group=key,
-        reason=reason,
+        why=why,
         rank=round(rank, 4),
     )
 
@@ -190,36 +199,18 @@ def _reason(
     share: tuple[int, int],
     new_view: bool,
     not_first: bool,
-) -> str:
-    strength = abs(analysis.sentiment.score)
-    tone = "strongly " if strength >= 0.7 else "clearly " if strength >= 0.4 else ""
-    label = analysis.sentiment.label
-    parts = [
-        f"mixed feelings ({analysis.sentiment.score:+.2f})"
-        if label == "mixed"
-        else f"{tone}{label} ({analysis.sentiment.score:+.2f})"
-    ]
-    if analysis.themes:
-        parts.append("about " + ", ".join(analysis.themes[:3]))
-    if analysis.emotions:
-        parts.append("expresses " + ", ".join(analysis.emotions[:3]))
-    parts.append(_age(age_days))
+) -> StoryReason:
     same, total = share
-    if total > 1:
-        parts.append(f"{same} of {total} comments here are {label}")
-    if not_first:
-        parts.append("adds a view not yet shown" if new_view else "unlike the others chosen")
-    return "; ".join(parts)
-
-
-def _age(days: float) -> str:
-    if days < 1:
-        return "from the last day"
-    if days < 2:
-        return "1 day old"
-    if days < 14:
-        return f"{int(days)} days old"
-    return f"{int(days // 7)} weeks old"
+    return StoryReason(
+        sentiment=analysis.sentiment.label,
+        score=analysis.sentiment.score,
+        themes=analysis.themes[:3],
+        emotions=analysis.emotions[:3],
+        age_days=age_days,
+        same=same,
+        total=total,
+        view=("new" if new_view else "unlike") if not_first else None,
+    )
 
 
 def _word_count(text: str) -> int:

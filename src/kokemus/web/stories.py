@@ -13,6 +13,7 @@ from kokemus.errors import DomainError
 from kokemus.journeys.models import Touchpoint, Unit
 from kokemus.store.base import utcnow
 from kokemus.text.stories import Story
+from kokemus.text.story_reasons import story_reason_text
 from kokemus.text.themes import default_taxonomy
 from kokemus.web import layout
 from kokemus.web.auth import CurrentUser
@@ -57,7 +58,7 @@ def wall(
     context = {
         "st": texts,
         "errors": errors,
-        "groups": _grouped(stories),
+        "groups": _grouped(stories, user.language, theme_names),
         "chosen": {"unit": unit, "touchpoint": touchpoint, "theme": theme, "days": days},
         "group_by": group_by,
         "days_options": DAYS,
@@ -75,9 +76,13 @@ def wall(
     )
 
 
-def _grouped(stories: list[Story]) -> list[tuple[str | None, list[Story]]]:
-    groups: dict[str | None, list[Story]] = {}
+def _grouped(
+    stories: list[Story], lang: str, theme_names: dict[str, str]
+) -> list[tuple[str | None, list[tuple[Story, str]]]]:
+    """Stories by their group's value, each with why it was chosen in the user's language."""
+    groups: dict[str | None, list[tuple[Story, str]]] = {}
     for story in stories:
         value = story.group[0][1] if story.group else None
-        groups.setdefault(value, []).append(story)
+        why = story_reason_text(story.why, lang, theme_names)
+        groups.setdefault(value, []).append((story, why))
     return list(groups.items())
