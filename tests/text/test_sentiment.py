@@ -407,3 +407,25 @@ def test_a_denial_ends_at_and(text: str, lang: str) -> None:
 )
 def test_compared_with_what_was_promised(text: str, lang: str, label: str) -> None:
     assert sentiment(text, lang).label == label
+
+
+@pytest.mark.parametrize(
+    ("asked", "got", "lang"),
+    [
+        ("Tilasin koon 40", "mutta sain 38.", "fi"),
+        ("Jag beställde storlek 40", "men fick 38.", "sv"),
+        ("I booked a double room", "but we got two singles.", "en"),
+    ],
+)
+def test_but_after_what_was_asked_for_is_a_complaint(asked: str, got: str, lang: str) -> None:
+    assert sentiment(f"{asked}.", lang).label == "neutral"
+    assert sentiment(f"{asked} {got}", lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("verb", "adjective"),
+    [("Kranen läcker.", "Maten var läcker."), ("Flaskan läcker.", "En läcker lunch.")],
+)
+def test_swedish_laecker_is_a_leak_unless_it_judges_food(verb: str, adjective: str) -> None:
+    assert sentiment(verb, "sv").label == "negative"
+    assert sentiment(adjective, "sv").label == "positive"

@@ -11,6 +11,7 @@ from typing import Literal
 from kokemus.text.lexicon import Entry, Lexicon, default_lexicon
 from kokemus.text.normalize import Token, emojis, tokenize
 from kokemus.text.sentiment_words import (
+    ASKED_FOR,
     BUT_ONLY,
     CONCEDING,
     CONTRAST,
@@ -180,7 +181,7 @@ def clause_scores(
     extra = _emoji_score(text) + _rating_score(text)
     if extra:
         clauses.append(Clause(extra, after_contrast=False, words=()))
-    _imply_contrast(clauses)
+    _imply_contrast(clauses, lang)
     if _asks_why(text, tokens, lang) and not any(clause.score for clause in clauses):
         # "Why am I paying for two lines?" complains without a word of complaint.
         clauses.append(Clause(WHY_PRIOR, after_contrast=False, words=()))
@@ -312,12 +313,20 @@ def _asks_why(text: str, tokens: Sequence[Token], lang: str) -> bool:
     return text.rstrip().endswith("?") and any(token.lower in why for token in tokens[:3])
 
 
-def _imply_contrast(clauses: list[Clause]) -> None:
-    """ "Good service, but the prices..." : after praise, "but" announces a complaint."""
+def _imply_contrast(clauses: list[Clause], lang: str) -> None:
+    """ "Good service, but the prices..." : after praise, "but" announces a complaint.
+    So it does after what was asked for: "I ordered a 10 but got an 8"."""
     for index in range(1, len(clauses)):
-        clause = clauses[index]
-        if clause.after_contrast and clause.score == 0 and clauses[index - 1].score >= 0.5:
+        clause, before = clauses[index], clauses[index - 1]
+        if not clause.after_contrast or clause.score != 0:
+            continue
+        if before.score >= 0.5 or (before.score == 0 and _asks_for(before.words, lang)):
             clauses[index] = Clause(IMPLIED_CONTRAST, True, clause.words)
+
+
+def _asks_for(words: Sequence[str], lang: str) -> bool:
+    asking = ASKED_FOR.get(lang, frozenset())
+    return any(word in asking for word in words)
 
 
 def _clause(tokens: Sequence[Token], lang: str, lexicon: Lexicon, after_contrast: bool) -> Clause:

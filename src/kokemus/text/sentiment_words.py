@@ -7,10 +7,10 @@ NEGATORS = {
         "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän eikö enkö".split()
     ),
     "sv": frozenset(
-        "inte ej aldrig ingen inget inga ingenting utan knappast knappt varken icke".split()
+        "inte ej aldrig ingen inget inga ingenting utan knappast knappt varken icke noll".split()
     ),
     "en": frozenset(
-        "not no never without hardly barely scarcely nobody nothing none neither nor cannot "
+        "not no zero never without hardly barely scarcely nobody nothing none neither nor cannot "
         "cant dont doesnt didnt wont isnt wasnt arent werent havent hasnt hadnt couldnt "
         "wouldnt shouldnt".split()
     ),
@@ -156,6 +156,21 @@ NOW = {
     "fi": frozenset({"nyt", "nykyään"}),
     "sv": frozenset({"nu", "numera"}),
     "en": frozenset({"now"}),
+}
+# Ordering, booking, asking: a plain "but" after them says something else came ("tilasin
+# koon 40 mutta sain 38", "I booked a double room but got two singles").
+ASKED_FOR = {
+    "fi": frozenset(
+        "tilasin tilasimme tilattiin varasin varasimme varattiin pyysin pyysimme pyydettiin "
+        "maksoin maksoimme valitsin valitsimme halusin halusimme".split()
+    ),
+    "sv": frozenset(
+        "beställde beställt bokade bokat bad betalade betalat valde valt reserverade "
+        "önskade ville".split()
+    ),
+    "en": frozenset(
+        "ordered booked asked requested paid chose selected reserved wanted specified".split()
+    ),
 }
 # Words that grant a point before a "but": "visst", "visserligen", "admittedly", "toki".
 CONCEDING = {
