@@ -97,7 +97,7 @@ def test_work_a_case_from_new_to_resolved(
     status.get_by_label("Huomautus").fill("Ratkaistaan heti")
     status.get_by_role("button", name="Muuta tila").click()
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("Juurisyy: record the root cause first")
+    expect(alert).to_contain_text("Juurisyy: kirjaa ensin juurisyy")
     expect(status.get_by_label("Huomautus")).to_have_value("Ratkaistaan heti")
     expect(status.get_by_label("Uusi tila")).to_have_value("resolved")
     problems += look(page, screenshots, "case-refused")

@@ -5,8 +5,9 @@ import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx2
 import pytest
@@ -14,9 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kokemus.accounts.models import User
 from kokemus.app import create_app
 from kokemus.cases import service
-from kokemus.cases.models import Case
+from kokemus.cases.models import Case, CaseContact
 from kokemus.config import Settings
 from kokemus.journeys.models import Unit
 from kokemus.store import Database
@@ -290,3 +292,62 @@ def test_an_analyst_reads_and_changes_nothing(loop: Loop) -> None:
         f"/cases/{loop.ids['damaged']}/notes", data={"csrf": csrf, "text": "hello"}
     )
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fi", "kirjaa ensin juurisyy"),
+        ("sv", "registrera grundorsaken först"),
+        ("en", "record the root cause first"),
+    ],
+)
+def test_a_refusal_is_said_in_the_users_language(
+    loop: Loop, database: Database, language: str, words: str
+) -> None:
+    with database.write_transaction() as session:
+        found = session.scalar(select(User).where(User.email == "asta@kauppa.fi"))
+        assert found is not None
+        found.language = language
+    client = loop.client("asta@kauppa.fi")
+    base = f"/cases/{loop.ids['damaged']}"
+    refused = post(client, f"{base}/status", to="resolved")
+    assert refused.status_code == 409
+    assert words in refused.text
+    if language != "en":
+        assert "record the root cause" not in refused.text
+    bad = post(client, f"{base}/resolution", kind="refund", amount="1.234", currency="EUR")
+    assert bad.status_code == 422
+    decimals = {"fi": "enintään 2 desimaalia", "sv": "högst 2 decimaler", "en": "at most 2"}
+    assert decimals[language] in bad.text
+
+
+def test_a_contact_time_is_typed_and_shown_in_the_organisations_time_zone(
+    loop: Loop, database: Database
+) -> None:
+    client = loop.client("asta@kauppa.fi")
+    base = f"/cases/{loop.ids['damaged']}"
+    typed = (utcnow() - timedelta(days=1)).astimezone(ZoneInfo("Europe/Helsinki"))
+    local = typed.strftime("%Y-%m-%dT%H:%M")
+    logged = post(
+        client, f"{base}/contacts", channel="phone", what_happened="x", why="y", contacted_at=local
+    )
+    assert logged.status_code == 303
+    with database.transaction() as session:
+        stored = session.scalar(
+            select(CaseContact.contacted_at).where(CaseContact.case_id == loop.ids["damaged"])
+        )
+    assert stored is not None
+    assert stored.astimezone(UTC) == typed.replace(second=0, microsecond=0).astimezone(UTC)
+    page = client.get(base)
+    assert typed.strftime("%Y-%m-%d %H:%M ") + typed.strftime("%Z") in page.text
+
+
+def test_only_staff_who_can_see_the_case_are_offered_as_assignees(loop: Loop) -> None:
+    page = loop.client("ella@example.com").get(f"/cases/{loop.ids['damaged']}")
+    offered = set(re.findall(r'<option value="([^"]+@[^"]+)"', page.text))
+    # The store's manager cannot see the carrier's case, the analyst only reads, the partner
+    # is not staff; the admin and the logistics frontline can take it.
+    assert offered == {"ella@example.com", "asta@kauppa.fi"}
+    store = loop.client("ella@example.com").get(f"/cases/{loop.ids['wrong_size']}")
+    assert "maija@kauppa.fi" in set(re.findall(r'<option value="([^"]+@[^"]+)"', store.text))

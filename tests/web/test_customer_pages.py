@@ -178,7 +178,7 @@ def test_the_customer_page_shows_identities_and_a_timeline_newest_first(shop: Sh
     )
     assert delivered < hostile < viewed  # newest first
     assert "Home delivery" in text  # the event's touchpoint
-    assert "2026-10-03 07:00 UTC" in text
+    assert "2026-10-03 10:00 EEST" in text  # 07:00 UTC in the organisation's time zone
     assert "Source: shop" in text
 
 

@@ -1,12 +1,23 @@
+from collections.abc import Mapping
+
 from kokemus.errors import Conflict, DomainError
 
 
 class TransitionRefused(Conflict):
     """A status change the case cannot make now; `field` names what is missing."""
 
-    def __init__(self, message: str, field: str = "status") -> None:
+    def __init__(
+        self,
+        message: str,
+        field: str = "status",
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
+        self.params = dict(params or {})
 
 
 class NotAllowed(DomainError):

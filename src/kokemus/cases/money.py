@@ -19,7 +19,9 @@ def exponent(currency: str) -> int:
 def check_currency(currency: str, field: str = "currency") -> str:
     code = currency.strip().upper()
     if not CURRENCY.match(code):
-        raise InvalidInput(field, "must be a three-letter ISO 4217 code such as EUR")
+        raise InvalidInput(
+            field, "must be a three-letter ISO 4217 code such as EUR", code="bad_currency"
+        )
     return code
 
 
@@ -27,15 +29,20 @@ def to_minor(amount: str | int | float | Decimal, currency: str, field: str = "a
     try:
         value = Decimal(str(amount).strip())
     except InvalidOperation:
-        raise InvalidInput(field, f"{amount!r} is not an amount") from None
+        raise InvalidInput(field, f"{amount!r} is not an amount", code="not_amount") from None
     if not value.is_finite() or value < 0:
-        raise InvalidInput(field, "must be a number of zero or more")
+        raise InvalidInput(field, "must be a number of zero or more", code="not_amount")
     scaled = value.scaleb(exponent(currency))
     if scaled != scaled.to_integral_value():
         places = exponent(currency)
-        raise InvalidInput(field, f"{currency} amounts have at most {places} decimals")
+        raise InvalidInput(
+            field,
+            f"{currency} amounts have at most {places} decimals",
+            code="decimals",
+            params={"currency": currency, "places": places},
+        )
     if scaled > LARGEST:
-        raise InvalidInput(field, "is too large")
+        raise InvalidInput(field, "is too large", code="too_large")
     return int(scaled)
 
 

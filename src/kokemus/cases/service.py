@@ -33,16 +33,23 @@ TEXT_CHARS = 5000
 def unit_id(session: Session, key: str, field_name: str) -> int:
     found = session.scalar(select(Unit.id).where(Unit.key == key))
     if found is None:
-        raise InvalidInput(field_name, f"no unit with the key {key!r}")
+        raise InvalidInput(
+            field_name, f"no unit with the key {key!r}", code="no_unit", params={"key": key}
+        )
     return found
 
 
 def _text(value: str | None, field_name: str, *, required: bool = True) -> str | None:
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(field_name, "must not be empty")
+        raise InvalidInput(field_name, "must not be empty", code="empty")
     if len(text) > TEXT_CHARS:
-        raise InvalidInput(field_name, f"must be at most {TEXT_CHARS} characters")
+        raise InvalidInput(
+            field_name,
+            f"must be at most {TEXT_CHARS} characters",
+            code="too_long",
+            params={"limit": TEXT_CHARS},
+        )
     return text or None
 
 
@@ -220,7 +227,7 @@ def open_case(ctx: CaseContext, opening: Opening) -> Case:
     if opening.owner_unit_id is not None and not can_see_unit(
         ctx.session, ctx.viewer, opening.owner_unit_id
     ):
-        raise InvalidInput("owner_unit", "is not one of your units")
+        raise InvalidInput("owner_unit", "is not one of your units", code="not_your_unit")
     case = create(ctx, opening)
     audit(ctx, "case.open", case, {"reason": case.reason})
     return case
@@ -232,7 +239,12 @@ def open_case(ctx: CaseContext, opening: Opening) -> Case:
 def _user(session: Session, email: str) -> User:
     found = session.scalar(select(User).where(User.email == email.strip().lower()))
     if found is None or found.disabled_at is not None:
-        raise InvalidInput("assignee", f"no active user with the email {email.strip()!r}")
+        raise InvalidInput(
+            "assignee",
+            f"no active user with the email {email.strip()!r}",
+            code="no_user",
+            params={"email": email.strip()},
+        )
     return found
 
 
@@ -280,7 +292,12 @@ def transition(
         partner_id is not None
         and ctx.session.scalar(select(Unit.kind).where(Unit.id == partner_id)) != "partner"
     ):
-        raise InvalidInput("waiting_unit", f"{waiting_unit!r} is not a partner unit")
+        raise InvalidInput(
+            "waiting_unit",
+            f"{waiting_unit!r} is not a partner unit",
+            code="not_partner",
+            params={"key": waiting_unit},
+        )
     facts = transitions.Facts(
         partner_unit=partner_id is not None,
         customer_informed=bool(views.contacts(ctx.session, case.id)),
@@ -364,12 +381,19 @@ def record_resolution(
     if amount is not None or currency is not None:
         if amount is None or currency is None:
             raise InvalidInput(
-                "amount" if amount is None else "currency", "an amount needs its currency"
+                "amount" if amount is None else "currency",
+                "an amount needs its currency",
+                code="amount_and_currency",
             )
         code = check_currency(currency)
         minor = to_minor(amount, code)
     elif kind in ("compensation", "refund"):
-        raise InvalidInput("amount", f"a {kind} needs an amount and a currency")
+        raise InvalidInput(
+            "amount",
+            f"a {kind} needs an amount and a currency",
+            code="needs_amount",
+            params={"kind": kind},
+        )
     case.resolution, case.resolution_note = kind, _text(note, "note", required=False)
     case.compensation_minor, case.compensation_currency = minor, code
     details = {"kind": kind, "amount": amount, "currency": code, "note": case.resolution_note}
@@ -393,7 +417,7 @@ def log_contact(
     if when.tzinfo is None:
         raise InvalidInput("contacted_at", "needs a time zone")
     if when > ctx.now:
-        raise InvalidInput("contacted_at", "is in the future")
+        raise InvalidInput("contacted_at", "is in the future", code="in_future")
     contact = CaseContact(
         case_id=case.id,
         contacted_at=when,

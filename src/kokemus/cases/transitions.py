@@ -32,15 +32,23 @@ class Facts:
 def check(current: str, target: str, facts: Facts) -> None:
     """Return when `current` may become `target` now; raise saying why not otherwise."""
     if target not in STATUSES:
-        raise TransitionRefused(f"{target!r} is not a status; use one of {', '.join(STATUSES)}")
+        raise TransitionRefused(
+            f"{target!r} is not a status; use one of {', '.join(STATUSES)}",
+            code="not_a_status",
+            params={"target": target, "statuses": STATUSES},
+        )
     if current == target:
-        raise TransitionRefused(f"the case is already {current}")
+        raise TransitionRefused(
+            f"the case is already {current}", code="already", params={"status": current}
+        )
     if facts.by_partner and (current, target) != ("waiting_partner", "investigating"):
         raise NotAllowed("a partner can only hand back a case that waits on it")
     if not _listed(current, target, facts):
+        targets = allowed_targets(current)
         raise TransitionRefused(
-            f"a {current} case cannot become {target}; it can become "
-            + ", ".join(allowed_targets(current))
+            f"a {current} case cannot become {target}; it can become " + ", ".join(targets),
+            code="cannot_become",
+            params={"current": current, "target": target, "statuses": targets},
         )
 
 
@@ -48,34 +56,41 @@ def _listed(current: str, target: str, facts: Facts) -> bool:
     """Whether the pair is an allowed change at all; raises when its guard is not met."""
     match (current, target):
         case ("new" | "investigating" | "reopened" | "customer_informed", "waiting_partner"):
-            _need(facts.partner_unit, "waiting_unit", "name the partner unit the case waits on")
+            _need(facts.partner_unit, "waiting_unit", "need_partner_unit")
         case ("new" | "waiting_partner" | "reopened" | "customer_informed", "investigating"):
             pass
         case ("new" | "investigating" | "waiting_partner" | "reopened", "customer_informed"):
-            _need(facts.customer_informed, "contacts", _TELL_FIRST)
+            _need(facts.customer_informed, "contacts", "tell_first")
         case ("new" | "investigating" | "waiting_partner" | "customer_informed" | "reopened",
               "resolved"):  # fmt: skip
-            _need(facts.root_cause, "root_cause", "record the root cause first")
-            _need(facts.resolution, "resolution", "record the resolution first")
-            _need(facts.customer_informed, "contacts", _TELL_FIRST)
+            _need(facts.root_cause, "root_cause", "need_root_cause")
+            _need(facts.resolution, "resolution", "need_resolution")
+            _need(facts.customer_informed, "contacts", "tell_first")
         case ("resolved", "closed"):
             pass
         case ("new", "closed"):
-            _need(facts.note, "note", "say why a new case is closed without resolving it")
+            _need(facts.note, "note", "need_close_note")
         case ("resolved" | "closed", "reopened"):
-            _need(facts.note, "note", "say why the case is reopened")
+            _need(facts.note, "note", "need_reopen_note")
         case _:
             return False
     return True
 
 
-_TELL_FIRST = "log how the customer was told what happened and why first"
+_GUARDS = {
+    "need_partner_unit": "name the partner unit the case waits on",
+    "tell_first": "log how the customer was told what happened and why first",
+    "need_root_cause": "record the root cause first",
+    "need_resolution": "record the resolution first",
+    "need_close_note": "say why a new case is closed without resolving it",
+    "need_reopen_note": "say why the case is reopened",
+}
 _EVERYTHING = Facts(True, True, True, True, True)
 
 
-def _need(present: bool, field: str, message: str) -> None:
+def _need(present: bool, field: str, code: str) -> None:
     if not present:
-        raise TransitionRefused(message, field)
+        raise TransitionRefused(_GUARDS[code], field, code=code)
 
 
 def allowed_targets(current: str) -> list[str]:

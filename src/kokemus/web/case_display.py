@@ -55,11 +55,32 @@ def problem(error: DomainError, texts: dict[str, str]) -> Problem:
     """The error as the page shows it: the field's name in the reader's language, then
     the service's own words (without the field it may already start with)."""
     field = str(getattr(error, "field", "") or "status")
-    message = str(error)
+    message = _in_language(error, texts) or str(error)
     if message.startswith(f"{field}: "):
         message = message[len(field) + 2 :]
     label = texts.get(FIELD_TEXT_KEYS.get(field, field), field)
     return Problem(field, label, message, FIELD_FORMS.get(field))
+
+
+def _in_language(error: DomainError, texts: dict[str, str]) -> str | None:
+    """The refusal in the reader's language when the service gave it a code, with
+    statuses by their names; None keeps the service's English words."""
+    code = getattr(error, "code", None)
+    wording = texts.get(f"error_{code}") if code else None
+    if wording is None:
+        return None
+    params: dict[str, Any] = dict(getattr(error, "params", {}))
+    for name in ("status", "current", "target"):
+        if name in params:
+            params[name] = texts.get(f"status_{params[name]}", str(params[name]))
+    if "kind" in params:
+        params["kind"] = texts.get(f"resolution_{params['kind']}", str(params["kind"])).lower()
+    if "statuses" in params:
+        params["statuses"] = ", ".join(texts.get(f"status_{s}", s) for s in params["statuses"])
+    try:
+        return wording.format(**params)
+    except (KeyError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ what a role may see and do is decided there; these pages only hide what it may n
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kokemus.accounts.models import User
-from kokemus.accounts.scope import visible_unit_ids
+from kokemus.accounts.models import User, UserUnit
+from kokemus.accounts.scope import can_see_unit, visible_unit_ids
 from kokemus.accounts.sessions import SignedIn
 from kokemus.accounts.users import list_users
 from kokemus.api.deps import AppDatabase, AppSettings, DbSession
@@ -35,6 +35,7 @@ from kokemus.config import Settings
 from kokemus.customers.access import can_see_customer
 from kokemus.errors import DomainError, InvalidInput, NotFound
 from kokemus.journeys.models import Unit
+from kokemus.metrics.rollups import organisation_zone
 from kokemus.store import Database
 from kokemus.store.base import utcnow
 from kokemus.text.themes import default_taxonomy
@@ -226,7 +227,7 @@ def _case_page(
     }
     if staff:
         context["units"] = _units_in_scope(session, user)
-        context["assignees"] = _assignees(session)
+        context["assignees"] = _assignees(session, case)
     title = texts["case_title"].format(id=case.id)
     return layout.render(
         request, user, "cases/case.html", context, title=title, status_code=status_code
@@ -269,11 +270,28 @@ def _partner_units(session: Session) -> list[tuple[str, str]]:
     return [(key, name) for key, name in session.execute(query)]
 
 
-def _assignees(session: Session) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class _Staff:
+    role: str
+    unit_ids: tuple[int, ...]
+
+
+def _assignees(session: Session, case: Case) -> list[tuple[str, str]]:
+    """Active staff who can see the case's owner unit, and whoever holds it now."""
+    units: dict[int, list[int]] = {}
+    for user_id, unit in session.execute(select(UserUnit.user_id, UserUnit.unit_id)):
+        units.setdefault(user_id, []).append(unit)
     return [
         (found.email, found.display_name or found.email)
         for found in list_users(session)
-        if found.disabled_at is None and found.role != "partner"
+        if found.id == case.assignee_id
+        or (
+            found.disabled_at is None
+            and found.role not in ("partner", *READ_ONLY_ROLES)
+            and can_see_unit(
+                session, _Staff(found.role, tuple(units.get(found.id, ()))), case.owner_unit_id
+            )
+        )
     ]
 
 
@@ -408,13 +426,14 @@ def log_contact(
 
 
 def _moment(value: str, field: str, texts: dict[str, str]) -> datetime | None:
-    """A time typed in the form's UTC, as the page shows times."""
+    """A time typed in the organisation's time zone, as the page shows times."""
     if not value.strip():
         return None
     try:
-        return datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
+        typed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(field, texts["bad_time"]) from None
+    return typed if typed.tzinfo else typed.replace(tzinfo=organisation_zone())
 
 
 @router.post("/cases/{case_id}/root-cause", response_class=HTMLResponse)

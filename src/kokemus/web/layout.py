@@ -2,7 +2,7 @@
 and the checks every form of it makes (CSRF, admin only)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from kokemus.accounts.sessions import SignedIn
 from kokemus.audit.service import Actor
 from kokemus.config import Settings
+from kokemus.metrics.rollups import organisation_zone
 from kokemus.web.app_texts import TEXTS
 from kokemus.web.languages import LANGUAGE_NAMES
 from kokemus.web.security import client_address, same_token
@@ -109,7 +110,9 @@ def actor(request: Request, user: SignedIn, settings: Settings) -> Actor:
 
 
 def when(moment: datetime | None) -> str:
-    """A time as staff read it: to the minute, in UTC, and said so."""
+    """A time as staff read it: to the minute, in the organisation's time zone, named."""
     if moment is None:
         return ""
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(organisation_zone()).strftime("%Y-%m-%d %H:%M %Z")
