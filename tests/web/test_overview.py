@@ -129,7 +129,7 @@ def test_a_partner_sees_its_own_unit_and_nothing_else(client: TestClient) -> Non
     own = client.get("/", params={"period": "2026-10"})
     assert own.status_code == 200
     assert '<option value="carrier" selected>' in own.text
-    # The moments of truth are the whole organisation's: not on a unit's page.
-    assert "so they are not shown for one unit" in own.text
+    # The moments of truth are the unit's own: its few answers cannot rank them.
+    assert "Too few answers in this period and scope to rank the moments" in own.text
     assert 'class="moments"' not in own.text
     assert client.get("/", params={"unit": "store"}).status_code == 403

@@ -1,10 +1,20 @@
+"""/api/v1/insights: key drivers, moments of truth, journeys and the EX-CX link, of the
+whole organisation or of one unit (with its subtree). Callers are API tokens, which read
+every unit, or signed-in users: a user scoped to units reads only their units' insights,
+and must name the unit."""
+
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from kokemus.api.deps import AppSettings, DbSession, ReadToken, known_query_only
+from kokemus.accounts import sessions
+from kokemus.accounts.scope import Scoped, can_see_unit, sees_everything
+from kokemus.accounts.service import Forbidden, Unauthorized, authenticate, note_use, use_is_stale
+from kokemus.api.deps import AppDatabase, AppSettings, Credentials, DbSession, known_query_only
 from kokemus.api.schemas import error_responses
 from kokemus.errors import InvalidInput
 from kokemus.insights.drivers import Method
@@ -43,8 +53,10 @@ from kokemus.insights.survey_data import (
     drivers_view,
     survey_drivers,
 )
+from kokemus.journeys.models import Unit
 from kokemus.metrics.definitions import MetricName
 from kokemus.metrics.periods import Interval
+from kokemus.web.auth import SESSION_COOKIE
 
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 KEY = r"^[a-z0-9][a-z0-9_\-]*$"
@@ -59,6 +71,9 @@ ToDay = Annotated[str | None, Query(pattern=DAY, description="last local day (in
 EventNames = Annotated[list[EventName] | None, Query(max_length=20)]
 EventList = Annotated[tuple[EventName, ...], Query(min_length=1, max_length=20)]
 QuestionKey = Annotated[str, Query(min_length=1, max_length=64, pattern=KEY)]
+UnitKey = Annotated[
+    str | None, Query(min_length=1, max_length=64, description="unit key, with its subtree")
+]
 
 router = APIRouter(
     prefix="/api/v1/insights",
@@ -66,6 +81,43 @@ router = APIRouter(
     responses=error_responses(401, 403, 404, 422),
     dependencies=[Depends(known_query_only)],
 )
+
+
+def reader(
+    request: Request, credentials: Credentials, session: DbSession, database: AppDatabase
+) -> Scoped | None:
+    """None for an API token, which reads every unit; else the signed-in user."""
+    if credentials is not None:
+        token = authenticate(session, credentials.credentials, "read")
+        if use_is_stale(token):
+            with database.write_transaction() as written:
+                note_use(written, token.id)
+        return None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    user = sessions.lookup(session, cookie) if cookie else None
+    if user is None:
+        raise Unauthorized("send an API token as 'Authorization: Bearer TOKEN', or sign in")
+    if sessions.seen_is_stale(user):
+        with database.write_transaction() as written:
+            sessions.note_seen(written, user.session_id)
+    return user
+
+
+Reader = Annotated[Scoped | None, Depends(reader)]
+
+
+def scoped_unit(session: Session, viewer: Scoped | None, unit: str | None) -> str | None:
+    """The unit asked for, once the viewer may read it; an unknown unit is a 422 naming it."""
+    if viewer is None or sees_everything(viewer):
+        return unit
+    if unit is None:
+        raise Forbidden("unit: you may read only your own units' insights: name one")
+    unit_id = session.scalar(select(Unit.id).where(Unit.key == unit))
+    if unit_id is None:
+        raise InvalidInput("unit", f"no unit {unit!r}")
+    if not can_see_unit(session, viewer, unit_id):
+        raise Forbidden(f"unit: {unit!r} is not in your scope")
+    return unit
 
 
 class OutcomeEvent(BaseModel):
@@ -95,6 +147,7 @@ class DriversRequest(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     from_: str | None = Field(default=None, alias="from", pattern=DAY)
     to: str | None = Field(default=None, pattern=DAY)
+    unit: Key | None = Field(default=None, description="unit key, with its subtree")
 
 
 def _day(value: str | None, field_name: str) -> date | None:
@@ -123,9 +176,10 @@ def _outcome_event(names: list[str] | None, within_days: int | None) -> EventOut
 
 @router.post("/drivers", responses=error_responses(400))
 def drivers(
-    session: DbSession, settings: AppSettings, _token: ReadToken, body: DriversRequest
+    session: DbSession, settings: AppSettings, viewer: Reader, body: DriversRequest
 ) -> dict[str, Any]:
     """Relative importance of a survey's scale questions (and themes) for its outcome."""
+    unit = scoped_unit(session, viewer, body.unit)
     first, last = _range(body.from_, body.to)
     event = body.outcome_event
     query = SurveyDriverQuery(
@@ -138,6 +192,7 @@ def drivers(
         themes=body.themes,
         max_themes=body.max_themes,
         threshold=settings.anonymity_threshold,
+        unit=unit,
     )
     data, analysis = survey_drivers(
         session, query, method=body.method, resamples=body.bootstrap, seed=body.seed
@@ -149,7 +204,7 @@ def drivers(
 def moments(
     session: DbSession,
     settings: AppSettings,
-    _token: ReadToken,
+    viewer: Reader,
     survey: Annotated[
         str, Query(min_length=1, max_length=64, pattern=KEY, description="survey key or id")
     ],
@@ -168,9 +223,11 @@ def moments(
     method: Method = "lmg",
     bootstrap: Annotated[int | None, Query(ge=0, le=MAX_BOOTSTRAP)] = None,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+    unit: UnitKey = None,
 ) -> dict[str, Any]:
     """Per touchpoint: importance × performance → improve, keep, reduce or monitor,
     with volume, weak share, the top negative themes and redacted verbatims."""
+    unit = scoped_unit(session, viewer, unit)
     first, last = _range(from_, to)
     query = MomentsQuery(
         drivers=SurveyDriverQuery(
@@ -181,6 +238,7 @@ def moments(
             outcome_event=_outcome_event(outcome_event, within_days),
             drivers=tuple(drivers or ()),
             threshold=settings.anonymity_threshold,
+            unit=unit,
         ),
         performance=performance,
         effort=effort,
@@ -195,7 +253,7 @@ def moments(
 @router.get("/journeys")
 def journeys(
     session: DbSession,
-    _token: ReadToken,
+    viewer: Reader,
     from_: FromDay = None,
     to: ToDay = None,
     metric: Annotated[list[MetricName] | None, Query(max_length=6)] = None,
@@ -209,9 +267,11 @@ def journeys(
     ticket_event: EventList = TICKET_EVENTS,
     repeat_days: Annotated[int, Query(ge=1, le=365)] = REPEAT_DAYS,
     after_delivery_days: Annotated[int, Query(ge=1, le=365)] = AFTER_DELIVERY_DAYS,
+    unit: UnitKey = None,
 ) -> dict[str, Any]:
     """Per stage and touchpoint: volume, scores, sentiment and trend; the common paths;
     where detractors' paths differ from promoters'; friction signals."""
+    unit = scoped_unit(session, viewer, unit)
     first, last = _range(from_, to)
     query = JourneyQuery(
         first=first,
@@ -227,6 +287,7 @@ def journeys(
         ticket_events=tuple(ticket_event),
         repeat_days=repeat_days,
         after_delivery_days=after_delivery_days,
+        unit=unit,
     )
     return journey(session, query)
 
@@ -235,20 +296,19 @@ def journeys(
 def link(
     session: DbSession,
     settings: AppSettings,
-    _token: ReadToken,
+    viewer: Reader,
     from_: FromDay = None,
     to: ToDay = None,
     customer_metric: CustomerMetric = "csat",
     enps_question: QuestionKey = ENPS_QUESTION,
     workday_question: QuestionKey = WORKDAY_QUESTION,
     meeting_question: QuestionKey = MEETING_QUESTION,
-    unit: Annotated[str | None, Query(max_length=64, description="unit key, with its subtree")] = (
-        None
-    ),
+    unit: UnitKey = None,
     unit_kind: Literal["store", "team", "function", "partner"] | None = None,
 ) -> dict[str, Any]:
     """Per unit: eNPS, workday and meeting stars against the unit's customer score, with
     Spearman's rho; units under the anonymity threshold are left out."""
+    unit = scoped_unit(session, viewer, unit)
     first, last = _range(from_, to)
     query = LinkQuery(
         first=first,

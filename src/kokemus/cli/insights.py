@@ -62,6 +62,7 @@ Bootstrap = click.option(
 )
 First = click.option("--from", "first", metavar="YYYY-MM-DD", help="first local day [a year ago]")
 Last = click.option("--to", "last", metavar="YYYY-MM-DD", help="last local day [today]")
+UnitOption = click.option("--unit", help="Unit key: only it and the units under it [all].")
 
 
 @click.group("insights")
@@ -90,6 +91,7 @@ def group() -> None:
 @click.option("--method", type=click.Choice(METHODS), default="lmg", show_default=True)
 @Bootstrap
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@UnitOption
 @click.pass_context
 def drivers_command(
     context: click.Context,
@@ -106,6 +108,7 @@ def drivers_command(
     method: Method,
     bootstrap: int | None,
     seed: int,
+    unit: str | None,
 ) -> None:
     """Relative importance of each driver for the outcome, as JSON.
 
@@ -127,6 +130,7 @@ def drivers_command(
             drivers=tuple(_names(driver_list or "")),
             themes=themes,
             max_themes=max_themes,
+            unit=unit,
         )
         app = context.find_object(AppContext)
         assert app is not None
@@ -134,6 +138,8 @@ def drivers_command(
         _survey_drivers(app, query, method, bootstrap, seed)
         return
     assert csv_path is not None
+    if unit is not None:
+        raise click.UsageError("--unit goes with --survey: a CSV file has no units")
     if outcome is None:
         raise click.MissingParameter(ctx=context, param=_option(context, "outcome"))
     if driver_list is None:
@@ -179,6 +185,7 @@ def _survey_drivers(
 @click.option("--method", type=click.Choice(METHODS), default="lmg", show_default=True)
 @Bootstrap
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@UnitOption
 @pass_app
 @domain_errors
 def moments_command(
@@ -196,6 +203,7 @@ def moments_command(
     method: Method,
     bootstrap: int | None,
     seed: int,
+    unit: str | None,
 ) -> None:
     """Per touchpoint: improve, keep, reduce or monitor, with the evidence, as JSON."""
     start, end = _range(first, last)
@@ -208,6 +216,7 @@ def moments_command(
             outcome_event=_event_outcome(outcome_event, within_days),
             drivers=tuple(_names(driver_list or "")),
             threshold=app.settings.anonymity_threshold,
+            unit=unit,
         ),
         performance=performance,
         effort=effort,
@@ -245,6 +254,7 @@ def moments_command(
     default=AFTER_DELIVERY_DAYS,
     show_default=True,
 )
+@UnitOption
 @pass_app
 @domain_errors
 def journeys_command(
@@ -262,6 +272,7 @@ def journeys_command(
     ticket_event: tuple[str, ...],
     repeat_days: int,
     after_delivery_days: int,
+    unit: str | None,
 ) -> None:
     """Stages and touchpoints, common paths, detractors' against promoters', friction."""
     start, end = _range(first, last)
@@ -279,6 +290,7 @@ def journeys_command(
         ticket_events=ticket_event or TICKET_EVENTS,
         repeat_days=repeat_days,
         after_delivery_days=after_delivery_days,
+        unit=unit,
     )
     with app.database.transaction() as session:
         _echo(journey(session, query))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import NormalDist
@@ -75,9 +75,14 @@ def common_paths(walks: Mapping[int, Walk], top: int, max_steps: int) -> dict[st
 
 
 def nps_classes(
-    session: Session, start: datetime, end: datetime, survey: str | None = None
+    session: Session,
+    start: datetime,
+    end: datetime,
+    survey: str | None = None,
+    unit_ids: Collection[int] | None = None,
 ) -> dict[int, tuple[str, datetime]]:
-    """Each (live) customer's class by their latest NPS answer in the range, and its time."""
+    """Each (live) customer's class by their latest NPS answer in the range (given at one of
+    the units, when they are given), and its time."""
     statement = (
         select(Response.customer_id, Answer.number, Response.submitted_at)
         .join(Answer, Answer.response_id == Response.id)
@@ -95,6 +100,8 @@ def nps_classes(
     )
     if survey is not None:
         statement = statement.where(Survey.key == survey)
+    if unit_ids is not None:
+        statement = statement.where(Response.unit_id.in_(unit_ids))
     rows = session.execute(statement).all()
     live = live_customers(session, {row.customer_id for row in rows})
     latest: dict[int, tuple[str, datetime]] = {}

@@ -3,6 +3,10 @@
 - Volume: events at the touchpoint and complete customer survey responses about it;
   scores and their trend from the breakdown service; sentiment of customer texts.
 - Paths, and detractors' against promoters': see `journey_paths`.
+- A unit (with its subtree): its responses are those given at it; its events, and the
+  texts they carried, those at the touchpoints it owns, as events carry no unit (see
+  `kokemus.insights.scope`). The map keeps every stage and touchpoint, so the unit sees
+  where in the whole journey its customers' answers and events fall.
 - Friction: a contact within `repeat_days` after the same customer's previous contact
   (contacts at the very same instant are one contact); a delivery followed by a contact
   within `after_delivery_days`; tickets reopened per ticket created.
@@ -29,9 +33,10 @@ from kokemus.insights.journey_paths import (
     nps_classes,
 )
 from kokemus.insights.moments_service import LABELS, sentiment_counts
+from kokemus.insights.scope import UnitScope, unit_scope
 from kokemus.insights.survey_data import check_names, customer_events, local_range
 from kokemus.journeys.models import Stage, Touchpoint
-from kokemus.metrics.breakdown import BreakdownQuery
+from kokemus.metrics.breakdown import BreakdownQuery, Filters
 from kokemus.metrics.definitions import Estimate, MetricName
 from kokemus.metrics.periods import Interval
 from kokemus.metrics.service import breakdown, estimate_view
@@ -63,32 +68,46 @@ class JourneyQuery:
     ticket_events: tuple[str, ...] = TICKET_EVENTS
     repeat_days: int = REPEAT_DAYS
     after_delivery_days: int = AFTER_DELIVERY_DAYS
+    # A unit key: that unit's subtree only.
+    unit: str | None = None
 
 
 def journey(session: Session, query: JourneyQuery) -> dict[str, Any]:
     _check(query)
     start, end = local_range(query.first, query.last)
+    scope = unit_scope(session, query.unit)
     stages, touchpoints = _map(session)
     keys = {tp_id: key for tp_id, (key, _, _) in touchpoints.items()}
+    if scope is not None:
+        keys = {tp_id: key for tp_id, key in keys.items() if tp_id in scope.touchpoint_ids}
     walks = customer_walks(session, keys, start, end)
+    classes = nps_classes(session, start, end, query.nps_survey, scope.unit_ids if scope else None)
     return {
         "from": query.first.isoformat(),
         "to": query.last.isoformat(),
-        "stages": _stages(session, query, stages, touchpoints, start, end),
+        "unit": query.unit,
+        "stages": _stages(session, query, stages, touchpoints, start, end, scope),
         "paths": common_paths(walks, query.top, query.max_steps),
         "detractors_vs_promoters": detractors_vs_promoters(
-            walks, nps_classes(session, start, end, query.nps_survey), query.top, query.max_steps
+            walks, classes, query.top, query.max_steps
         ),
-        "friction": friction(session, query, start, end),
+        "friction": friction(session, query, start, end, scope),
     }
 
 
 def friction(
-    session: Session, query: JourneyQuery, start: datetime, end: datetime
+    session: Session,
+    query: JourneyQuery,
+    start: datetime,
+    end: datetime,
+    scope: UnitScope | None = None,
 ) -> list[dict[str, Any]]:
+    """With a unit: the events at its touchpoints only (a contact at another unit's desk
+    is that unit's friction)."""
     repeat = timedelta(days=query.repeat_days)
     after = timedelta(days=query.after_delivery_days)
-    contacts = customer_events(session, query.contact_events, start, end + after)
+    at = scope.touchpoint_ids if scope else None
+    contacts = customer_events(session, query.contact_events, start, end + after, at)
     # Contacts at one instant are one contact: a call that opens a ticket, say.
     contacts = {c: sorted(set(times)) for c, times in contacts.items()}
     in_range = {c: [t for t in times if t < end] for c, times in contacts.items()}
@@ -99,13 +118,13 @@ def friction(
         )
         for c, times in in_range.items()
     }
-    deliveries = customer_events(session, query.delivery_events, start, end)
+    deliveries = customer_events(session, query.delivery_events, start, end, at)
     followed = {
         c: sum(_contact_within(contacts.get(c, []), moment, after) for moment in times)
         for c, times in deliveries.items()
     }
-    reopened = customer_events(session, query.reopen_events, start, end)
-    tickets = customer_events(session, query.ticket_events, start, end)
+    reopened = customer_events(session, query.reopen_events, start, end, at)
+    tickets = customer_events(session, query.ticket_events, start, end, at)
     return [
         _signal(
             "repeat_contact",
@@ -190,28 +209,27 @@ def _stages(
     touchpoints: Mapping[int, tuple[str, str, int]],
     start: datetime,
     end: datetime,
+    scope: UnitScope | None = None,
 ) -> list[dict[str, Any]]:
-    events = dict(
-        session.execute(
-            select(Event.touchpoint_id, func.count())
-            .where(Event.occurred_at >= start, Event.occurred_at < end)
-            .group_by(Event.touchpoint_id)
-        ).all()
+    counted_events = select(Event.touchpoint_id, func.count()).where(
+        Event.occurred_at >= start, Event.occurred_at < end
     )
-    responses = dict(
-        session.execute(
-            select(Response.touchpoint_id, func.count())
-            .join(Survey, Survey.id == Response.survey_id)
-            .where(
-                Survey.kind == "customer",
-                Response.complete,
-                Response.submitted_at >= start,
-                Response.submitted_at < end,
-            )
-            .group_by(Response.touchpoint_id)
-        ).all()
+    counted_responses = (
+        select(Response.touchpoint_id, func.count())
+        .join(Survey, Survey.id == Response.survey_id)
+        .where(
+            Survey.kind == "customer",
+            Response.complete,
+            Response.submitted_at >= start,
+            Response.submitted_at < end,
+        )
     )
-    sentiment = sentiment_counts(session, start, end)
+    if scope is not None:
+        counted_events = counted_events.where(Event.touchpoint_id.in_(scope.touchpoint_ids))
+        counted_responses = counted_responses.where(Response.unit_id.in_(scope.unit_ids))
+    events = dict(session.execute(counted_events.group_by(Event.touchpoint_id)).all())
+    responses = dict(session.execute(counted_responses.group_by(Response.touchpoint_id)).all())
+    sentiment = sentiment_counts(session, start, end, scope)
     scores = {
         dimension: {metric: _scores(session, query, metric, dimension) for metric in query.metrics}
         for dimension in ("stage", "touchpoint")
@@ -250,11 +268,15 @@ class _Scores:
 
 
 def _scores(session: Session, query: JourneyQuery, metric: MetricName, dimension: str) -> _Scores:
+    filters = Filters(unit=query.unit)
     now = breakdown(
-        session, BreakdownQuery(metric, query.first, query.last, (dimension,)), with_previous=True
+        session,
+        BreakdownQuery(metric, query.first, query.last, (dimension,), filters),
+        with_previous=True,
     )
     by_period = breakdown(
-        session, BreakdownQuery(metric, query.first, query.last, (dimension, query.interval))
+        session,
+        BreakdownQuery(metric, query.first, query.last, (dimension, query.interval), filters),
     )
     views: dict[str, dict[str, Any]] = {}
     for group in now.groups:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from kokemus.errors import DomainError
+from kokemus.insights.moment_reasons import render_reason
 
 Action = Literal["improve", "keep", "reduce", "monitor"]
 Level = Literal["high", "low", "at"]
@@ -62,7 +63,10 @@ class Moment:
     performance: Level | None
     effort: Level | None
     volume: int
+    # In English; `reason_code` and `reason_params` say it in any language (moment_reasons).
     reason: str
+    reason_code: str = "monitor"
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +129,15 @@ def _classify(
     effort = None if touchpoint.effort is None else _level(touchpoint.effort, thresholds.effort)
     action = _action(importance, performance, effort)
     facts = [
-        f"importance {touchpoint.importance:.3g} is {_side(importance)} the "
-        f"{named.importance} {thresholds.importance:.3g}",
+        _fact("importance", importance, touchpoint.importance, thresholds.importance, named),
         # Effort only decides among the touchpoints that matter little.
         _effort_fact(touchpoint, effort, thresholds, named)
         if importance == "low"
-        else _performance_fact(touchpoint, performance, thresholds, named),
+        else _fact(
+            "performance", performance, touchpoint.performance, thresholds.performance, named
+        ),
     ]
+    params = {"facts": facts}
     return Moment(
         name=touchpoint.name,
         action=action,
@@ -139,7 +145,9 @@ def _classify(
         performance=performance,
         effort=effort,
         volume=touchpoint.volume,
-        reason=f"{' and '.join(facts)}: {_CONCLUSIONS[action]}",
+        reason=render_reason(action, params, "en"),
+        reason_code=action,
+        reason_params=params,
     )
 
 
@@ -155,35 +163,27 @@ def _action(importance: Level, performance: Level, effort: Level | None) -> Acti
             return "monitor"
 
 
-_CONCLUSIONS: dict[Action, str] = {
-    "improve": "it matters and falls short, improve it",
-    "keep": "it matters and does well, keep it so",
-    "reduce": "it matters little but costs effort, a candidate to remove",
-    "monitor": "monitor it",
-}
-
-
-def _performance_fact(
-    touchpoint: TouchpointFigures, performance: Level, thresholds: Thresholds, named: _Names
-) -> str:
-    return (
-        f"performance {touchpoint.performance:.3g} is {_quality(performance)} the "
-        f"{named.performance} {thresholds.performance:.3g}"
-    )
+def _fact(
+    measure: str, level: Level, value: float, threshold: float | None, named: _Names
+) -> dict[str, Any]:
+    return {
+        "code": f"{measure}_{level}",
+        "value": value,
+        "threshold": threshold,
+        "basis": getattr(named, measure),
+    }
 
 
 def _effort_fact(
     touchpoint: TouchpointFigures, effort: Level | None, thresholds: Thresholds, named: _Names
-) -> str:
+) -> dict[str, Any]:
     if touchpoint.effort is None or effort is None:
-        return "it has no effort figure"
-    return (
-        f"effort {touchpoint.effort:.3g} is {_side(effort)} the {named.effort} "
-        f"{thresholds.effort:.3g}"
-    )
+        return {"code": "no_effort"}
+    return _fact("effort", effort, touchpoint.effort, thresholds.effort, named)
 
 
 def _too_few(touchpoint: TouchpointFigures, min_volume: int) -> Moment:
+    params = {"volume": touchpoint.volume, "min_volume": min_volume}
     return Moment(
         name=touchpoint.name,
         action="monitor",
@@ -191,7 +191,9 @@ def _too_few(touchpoint: TouchpointFigures, min_volume: int) -> Moment:
         performance=None,
         effort=None,
         volume=touchpoint.volume,
-        reason=f"only {touchpoint.volume} responses (fewer than {min_volume}): monitor it",
+        reason=render_reason("too_few", params, "en"),
+        reason_code="too_few",
+        reason_params=params,
     )
 
 
@@ -206,14 +208,6 @@ def _flipped(level: Level) -> Level:
 
 
 _OPPOSITE: dict[Level, Level] = {"high": "low", "low": "high", "at": "at"}
-
-
-def _side(level: Level) -> str:
-    return {"high": "above", "low": "below", "at": "at"}[level]
-
-
-def _quality(level: Level) -> str:
-    return {"high": "better than", "low": "worse than", "at": "at"}[level]
 
 
 def _given_or_median(given: float | None, values: list[float]) -> float | None:
@@ -231,8 +225,8 @@ def _check(touchpoints: Sequence[TouchpointFigures]) -> None:
         figures = {"importance": t.importance, "performance": t.performance}
         if t.effort is not None:
             figures["effort"] = t.effort
-        for field, value in figures.items():
+        for name, value in figures.items():
             if not math.isfinite(value):
-                raise MomentsDataError(f"touchpoint {t.name}: {field} is not a number")
+                raise MomentsDataError(f"touchpoint {t.name}: {name} is not a number")
         if t.volume < 0:
             raise MomentsDataError(f"touchpoint {t.name}: volume is negative")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal, TypeVarTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kokemus.enrich.models import TextAnalysisRecord
@@ -28,13 +28,14 @@ from kokemus.errors import InvalidInput
 from kokemus.ingest.models import Event
 from kokemus.insights.drivers import Method
 from kokemus.insights.moments import Action, Moment, TouchpointFigures, classify_moments
+from kokemus.insights.scope import UnitScope, unit_scope
 from kokemus.insights.survey_data import SurveyDriverQuery, local_range, survey_drivers
 from kokemus.metrics.breakdown import BreakdownQuery, Filters
 from kokemus.metrics.definitions import Estimate, MetricName
 from kokemus.metrics.dimensions import Context, read_context
 from kokemus.metrics.service import breakdown
 from kokemus.store.base import UtcDateTime
-from kokemus.surveys.models import Answer, Survey
+from kokemus.surveys.models import Answer, Response, Survey
 
 Ts = TypeVarTuple("Ts")
 Performance = Literal["csat", "weak_share"]
@@ -66,6 +67,11 @@ class MomentsQuery:
     verbatims: int = VERBATIMS
     themes: int = TOP_THEMES
 
+    @property
+    def unit(self) -> str | None:
+        """The unit is the driver query's: the moments rank what that unit's answers say."""
+        return self.drivers.unit
+
 
 @dataclass(frozen=True, slots=True)
 class Verbatim:
@@ -84,6 +90,7 @@ def moments_of_truth(session: Session, query: MomentsQuery) -> dict[str, Any]:
         resamples=query.resamples,
         seed=query.seed,
     )
+    scope = unit_scope(session, query.unit)
     context = read_context(session)
     ids = {info.key: tp for tp, info in context.touchpoints.items()}
     questions: defaultdict[str, list[int]] = defaultdict(list)
@@ -94,8 +101,8 @@ def moments_of_truth(session: Session, query: MomentsQuery) -> dict[str, Any]:
         raise InvalidInput("drivers", "none of the driver questions is at a touchpoint")
     keys = sorted(questions)
     first, last = query.drivers.first, query.drivers.last
-    ratings = per_touchpoint(session, "csat", keys, first, last)
-    effort = _effort(session, query.effort, keys, ids, first, last)
+    ratings = per_touchpoint(session, "csat", keys, first, last, unit=query.unit)
+    effort = _effort(session, query.effort, keys, ids, first, last, scope)
     figures, left_out = [], []
     for key in keys:
         rated = ratings.get(key)
@@ -116,7 +123,7 @@ def moments_of_truth(session: Session, query: MomentsQuery) -> dict[str, Any]:
         figures, higher_is_better=query.performance == "csat", min_volume=query.min_volume
     )
     start, end = local_range(first, last)
-    negative = negative_themes(session, [ids[f.name] for f in figures], start, end)
+    negative = negative_themes(session, [ids[f.name] for f in figures], start, end, scope)
     moments = [
         _moment_view(
             moment,
@@ -127,7 +134,7 @@ def moments_of_truth(session: Session, query: MomentsQuery) -> dict[str, Any]:
             context,
             negative.get(ids[moment.name], NegativeThemes(0, Counter())),
             pick_verbatims(
-                _candidates(session, ids[moment.name], _WANTED[moment.action], start, end),
+                _candidates(session, ids[moment.name], _WANTED[moment.action], start, end, scope),
                 query.verbatims,
             ),
             query.themes,
@@ -136,6 +143,7 @@ def moments_of_truth(session: Session, query: MomentsQuery) -> dict[str, Any]:
     ]
     return {
         "survey": data.survey,
+        "unit": query.unit,
         "outcome": data.outcome,
         "method": analysis.method,
         "r2": analysis.r2,
@@ -171,12 +179,20 @@ def _comparison_warning(touchpoints: int) -> list[dict[str, str]]:
 
 
 def per_touchpoint(
-    session: Session, metric: MetricName, keys: Sequence[str], first: date, last: date
+    session: Session,
+    metric: MetricName,
+    keys: Sequence[str],
+    first: date,
+    last: date,
+    *,
+    unit: str | None = None,
 ) -> dict[str, Estimate]:
-    """The metric per touchpoint over customer answers, from the breakdown service."""
+    """The metric per touchpoint over customer answers (of the unit's subtree, when one is
+    given), from the breakdown service."""
     if not keys:
         return {}
-    query = BreakdownQuery(metric, first, last, ("touchpoint",), Filters(touchpoint=tuple(keys)))
+    filters = Filters(touchpoint=tuple(keys), unit=unit)
+    query = BreakdownQuery(metric, first, last, ("touchpoint",), filters)
     return {group.key["touchpoint"]: group.estimate for group in breakdown(session, query).groups}
 
 
@@ -198,13 +214,16 @@ def pick_verbatims(candidates: Sequence[Verbatim], count: int) -> list[Verbatim]
     return sorted(chosen, key=lambda verbatim: verbatim.at, reverse=True)
 
 
-def sentiment_counts(session: Session, start: datetime, end: datetime) -> dict[int, dict[str, int]]:
+def sentiment_counts(
+    session: Session, start: datetime, end: datetime, scope: UnitScope | None = None
+) -> dict[int, dict[str, int]]:
     """Customer texts per touchpoint and sentiment label, in the range."""
     rows = session.execute(
         _customer_texts(
             select(TextAnalysisRecord.touchpoint_id, TextAnalysisRecord.sentiment, func.count()),
             start,
             end,
+            scope,
         )
         .where(TextAnalysisRecord.touchpoint_id.is_not(None))
         .group_by(TextAnalysisRecord.touchpoint_id, TextAnalysisRecord.sentiment)
@@ -224,7 +243,11 @@ class NegativeThemes:
 
 
 def negative_themes(
-    session: Session, touchpoint_ids: Collection[int], start: datetime, end: datetime
+    session: Session,
+    touchpoint_ids: Collection[int],
+    start: datetime,
+    end: datetime,
+    scope: UnitScope | None = None,
 ) -> dict[int, NegativeThemes]:
     """How many negative texts each touchpoint has, and how many of them name each theme."""
     texts: Counter[int] = Counter()
@@ -233,7 +256,7 @@ def negative_themes(
         return {}
     rows = session.execute(
         _customer_texts(
-            select(TextAnalysisRecord.touchpoint_id, TextAnalysisRecord.themes), start, end
+            select(TextAnalysisRecord.touchpoint_id, TextAnalysisRecord.themes), start, end, scope
         ).where(
             TextAnalysisRecord.touchpoint_id.in_(touchpoint_ids),
             TextAnalysisRecord.sentiment == "negative",
@@ -250,9 +273,11 @@ def negative_themes(
 _WHEN = func.coalesce(Answer.answered_at, Event.occurred_at, type_=UtcDateTime)
 
 
-def _customer_texts(statement: Select[*Ts], start: datetime, end: datetime) -> Select[*Ts]:
+def _customer_texts(
+    statement: Select[*Ts], start: datetime, end: datetime, scope: UnitScope | None = None
+) -> Select[*Ts]:
     """Texts from customer surveys or from events (never employees'), answered in the range."""
-    return (
+    statement = (
         statement.outerjoin(Answer, Answer.id == TextAnalysisRecord.answer_id)
         .outerjoin(Event, Event.id == TextAnalysisRecord.event_id)
         .outerjoin(Survey, Survey.id == TextAnalysisRecord.survey_id)
@@ -262,10 +287,30 @@ def _customer_texts(statement: Select[*Ts], start: datetime, end: datetime) -> S
             _WHEN < end,
         )
     )
+    if scope is None:
+        return statement
+    # A survey text is the unit's when its response was given at the unit; an event's text
+    # (no response) when the event's touchpoint is owned by the unit, events carrying no
+    # unit of their own (see kokemus.insights.scope).
+    return statement.outerjoin(Response, Response.id == TextAnalysisRecord.response_id).where(
+        or_(
+            Response.unit_id.in_(scope.unit_ids),
+            and_(
+                TextAnalysisRecord.response_id.is_(None),
+                TextAnalysisRecord.event_id.is_not(None),
+                Event.touchpoint_id.in_(scope.touchpoint_ids),
+            ),
+        )
+    )
 
 
 def _candidates(
-    session: Session, touchpoint_id: int, labels: Sequence[str], start: datetime, end: datetime
+    session: Session,
+    touchpoint_id: int,
+    labels: Sequence[str],
+    start: datetime,
+    end: datetime,
+    scope: UnitScope | None = None,
 ) -> list[Verbatim]:
     rows = session.execute(
         _customer_texts(
@@ -278,6 +323,7 @@ def _candidates(
             ),
             start,
             end,
+            scope,
         )
         .where(
             TextAnalysisRecord.touchpoint_id == touchpoint_id,
@@ -299,14 +345,16 @@ def _effort(
     ids: Mapping[str, int],
     first: date,
     last: date,
+    scope: UnitScope | None = None,
 ) -> dict[str, float]:
+    unit = scope.key if scope else None
     if effort == "ces":
         return {
             key: 8 - found.value
-            for key, found in per_touchpoint(session, "ces", keys, first, last).items()
+            for key, found in per_touchpoint(session, "ces", keys, first, last, unit=unit).items()
             if found.value is not None
         }
-    counts = sentiment_counts(session, *local_range(first, last))
+    counts = sentiment_counts(session, *local_range(first, last), scope)
     shares = {}
     for key in keys:
         found = counts.get(ids[key])
@@ -334,6 +382,8 @@ def _moment_view(
         ),
         "action": moment.action,
         "reason": moment.reason,
+        "reason_code": moment.reason_code,
+        "reason_params": moment.reason_params,
         "importance": figure.importance,
         "importance_ci": (
             [100 * single.ci_low / r2, 100 * single.ci_high / r2]

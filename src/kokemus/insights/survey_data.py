@@ -15,7 +15,7 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -29,6 +29,7 @@ from kokemus.errors import InvalidInput
 from kokemus.ingest.models import Event
 from kokemus.insights.drivers import DriverAnalysis, Matrix, Method, Vector, analyse_drivers
 from kokemus.metrics.anonymity import THRESHOLD
+from kokemus.metrics.goals_service import unit_subtree
 from kokemus.metrics.rollups import SCALE_TYPES, organisation_zone, response_themes
 from kokemus.store.base import utcnow
 from kokemus.surveys.models import Answer, Response, Survey, SurveyVersion
@@ -73,6 +74,8 @@ class SurveyDriverQuery:
     as_of: datetime | None = None
     # Employee surveys: fewer responses than this are not analysed at all.
     threshold: int = THRESHOLD
+    # A unit key: only the responses given at it or a unit below it.
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,16 +144,15 @@ def driver_data(session: Session, query: SurveyDriverQuery) -> DriverData:
     if query.outcome is None and query.outcome_event is None:
         query = replace(query, outcome=_only_nps(query.survey, questions))
     drivers = _driver_keys(query, questions)
-    responses = session.execute(
-        select(Response.id, Response.customer_id, Response.submitted_at)
-        .where(
-            Response.survey_id == survey.id,
-            Response.complete,
-            Response.submitted_at >= start,
-            Response.submitted_at < end,
-        )
-        .order_by(Response.id)
-    ).all()
+    statement = select(Response.id, Response.customer_id, Response.submitted_at).where(
+        Response.survey_id == survey.id,
+        Response.complete,
+        Response.submitted_at >= start,
+        Response.submitted_at < end,
+    )
+    if query.unit is not None:
+        statement = statement.where(Response.unit_id.in_(unit_subtree(session, query.unit)))
+    responses = session.execute(statement.order_by(Response.id)).all()
     if survey.kind == "employee" and len(responses) < query.threshold:
         raise InvalidInput(
             "survey",
@@ -231,15 +233,23 @@ def live_customers(session: Session, customer_ids: Iterable[int]) -> dict[int, i
 
 
 def customer_events(
-    session: Session, names: Sequence[str], start: datetime, end: datetime
+    session: Session,
+    names: Sequence[str],
+    start: datetime,
+    end: datetime,
+    touchpoint_ids: Collection[int] | None = None,
 ) -> dict[int, list[datetime]]:
-    """When each (live) customer had one of the named events, start <= time < end, sorted."""
+    """When each (live) customer had one of the named events, start <= time < end, sorted;
+    only at the given touchpoints when some are given."""
     times: defaultdict[int, list[datetime]] = defaultdict(list)
-    rows = session.execute(
+    statement = (
         select(Identity.customer_id, Event.occurred_at)
         .join(Identity, Identity.id == Event.identity_id)
         .where(Event.name.in_(names), Event.occurred_at >= start, Event.occurred_at < end)
     )
+    if touchpoint_ids is not None:
+        statement = statement.where(Event.touchpoint_id.in_(touchpoint_ids))
+    rows = session.execute(statement)
     for customer_id, occurred_at in rows:
         times[customer_id].append(occurred_at)
     for found in times.values():

@@ -1,6 +1,7 @@
 """The report's analysis sections: key drivers, moments of truth, journeys and the
 employee-customer link, each read from its kokemus.insights service as the API gives it.
 
+With a unit, each analysis reads that unit's subtree only (see kokemus.insights.scope).
 An analysis the data cannot carry (too few responses, no survey that fits) leaves its
 section with the reason in words instead of failing the report.
 """
@@ -23,6 +24,7 @@ from kokemus.insights.survey_data import (
     survey_drivers,
 )
 from kokemus.metrics.definitions import VALUE_RANGES
+from kokemus.metrics.goals_service import unit_subtree
 from kokemus.reports.charts import METRIC_NAMES, Chart, Series, Table, figure
 from kokemus.reports.context import Names, Quote, ReportRequest, Section
 from kokemus.surveys.models import Response, Survey
@@ -53,7 +55,7 @@ def driver_survey(session: Session, request: ReportRequest) -> tuple[str, str] |
         found = _nps_question(session, survey) if survey else None
         return (request.drivers_survey, found) if found else None
     start, end = _range(request)
-    counts = session.execute(
+    statement = (
         select(Survey, func.count(Response.id))
         .join(Response, Response.survey_id == Survey.id)
         .where(
@@ -62,8 +64,11 @@ def driver_survey(session: Session, request: ReportRequest) -> tuple[str, str] |
             Response.submitted_at >= start,
             Response.submitted_at < end,
         )
-        .group_by(Survey.id)
-        .order_by(func.count(Response.id).desc(), Survey.key)
+    )
+    if request.unit is not None:
+        statement = statement.where(Response.unit_id.in_(unit_subtree(session, request.unit)))
+    counts = session.execute(
+        statement.group_by(Survey.id).order_by(func.count(Response.id).desc(), Survey.key)
     ).all()
     fitting = []
     for survey, responses in counts:
@@ -85,12 +90,6 @@ def _range(request: ReportRequest) -> tuple[datetime, datetime]:
     return local_range(request.period.first, request.period.last)
 
 
-def _organisation_note(request: ReportRequest) -> tuple[str, ...]:
-    if request.unit is None:
-        return ()
-    return ("This analysis covers the whole organisation, not only the unit.",)
-
-
 NO_SURVEY = (
     "No customer survey answered in this period asks an NPS question beside other scale "
     "questions; name one with --drivers SURVEY:OUTCOME."
@@ -104,7 +103,13 @@ def key_drivers(session: Session, request: ReportRequest, names: Names) -> Secti
         return Section("drivers", title, (NO_SURVEY,))
     survey, outcome = choice
     query = SurveyDriverQuery(
-        survey, request.period.first, request.period.last, outcome=outcome, themes=True
+        survey,
+        request.period.first,
+        request.period.last,
+        outcome=outcome,
+        themes=True,
+        threshold=request.threshold,
+        unit=request.unit,
     )
     try:
         data, analysis = survey_drivers(session, query)
@@ -167,7 +172,6 @@ def key_drivers(session: Session, request: ReportRequest, names: Names) -> Secti
         f"responses{dropped}; intervals by bootstrap). Themes count as 1 when the "
         "response's comment mentions them.",
         *(warning.message for warning in analysis.warnings),
-        *_organisation_note(request),
     )
     return Section("drivers", title, notes, charts=(chart,))
 
@@ -178,7 +182,14 @@ def moments(session: Session, request: ReportRequest, names: Names) -> Section:
     if choice is None:
         return Section("moments", title, (NO_SURVEY,))
     survey, outcome = choice
-    drivers = SurveyDriverQuery(survey, request.period.first, request.period.last, outcome=outcome)
+    drivers = SurveyDriverQuery(
+        survey,
+        request.period.first,
+        request.period.last,
+        outcome=outcome,
+        threshold=request.threshold,
+        unit=request.unit,
+    )
     try:
         result = moments_of_truth(session, MomentsQuery(drivers=drivers))
     except DomainError as error:
@@ -227,7 +238,6 @@ def moments(session: Session, request: ReportRequest, names: Names) -> Section:
         "its CSAT; effort 8 − CES (1 is the least). High importance and low performance: "
         "improve; low importance and high effort: a candidate to remove.",
         *(f"Left out: {row['touchpoint']}, {row['reason']}." for row in result["left_out"]),
-        *_organisation_note(request),
     ]
     if len(rows) < 2:
         notes.append(
@@ -240,7 +250,8 @@ def moments(session: Session, request: ReportRequest, names: Names) -> Section:
 def journeys(session: Session, request: ReportRequest, names: Names) -> Section:
     title = "Journeys: paths and friction"
     try:
-        found = journey(session, JourneyQuery(request.period.first, request.period.last))
+        query = JourneyQuery(request.period.first, request.period.last, unit=request.unit)
+        found = journey(session, query)
     except DomainError as error:
         return Section("journeys", title, (str(error),))
     if not found["paths"]["customers"]:
@@ -286,7 +297,6 @@ def journeys(session: Session, request: ReportRequest, names: Names) -> Section:
     notes = (
         "A path is a customer's touchpoints in time order within the period; detractors' and "
         "promoters' paths run up to their latest NPS answer.",
-        *_organisation_note(request),
     )
     tables = (paths, differences, friction) if differences.rows else (paths, friction)
     return Section("journeys", title, notes, tables=tables)

@@ -248,16 +248,20 @@ def key_of(groups: dict[str, GroupResult]) -> dict[str, str]:
 
 
 def _moments(session: Session, scope: Scope) -> dict[str, Any] | None:
-    if scope.unit is not None:
-        # The moments are ranked over the whole organisation's answers; a unit's page must
-        # not show figures from outside it.
-        return {"unit_scoped": True, "moments": []}
+    """The moments of truth of the scope's unit (its subtree's answers only), or of all."""
     request = ReportRequest(scope.period, utcnow(), unit=scope.unit, threshold=scope.threshold)
     choice = driver_survey(session, request)
     if choice is None:
         return None
     survey, outcome = choice
-    drivers = SurveyDriverQuery(survey, scope.period.first, scope.period.last, outcome=outcome)
+    drivers = SurveyDriverQuery(
+        survey,
+        scope.period.first,
+        scope.period.last,
+        outcome=outcome,
+        threshold=scope.threshold,
+        unit=scope.unit,
+    )
     try:
         # No bootstrap here: the page answers at once; the report and the API give intervals.
         return moments_of_truth(session, MomentsQuery(drivers=drivers, resamples=0))

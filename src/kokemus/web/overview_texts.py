@@ -43,8 +43,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "and effortful, a candidate to remove.",
         "moments_none": "Too few answers in this period and scope to rank the moments of "
         "truth: choose a longer period or a wider unit.",
-        "moments_unit": "The moments of truth are ranked over the whole organisation's "
-        "answers, so they are not shown for one unit.",
         "importance": "Importance %",
         "action": "Action",
         "why": "Why",
@@ -105,8 +103,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "ja työläs, poistettava ehdokas.",
         "moments_none": "Tällä jaksolla ja rajauksella on liian vähän vastauksia totuuden "
         "hetkien arvioimiseen: valitse pidempi jakso tai laajempi yksikkö.",
-        "moments_unit": "Totuuden hetket arvioidaan koko organisaation vastauksista, "
-        "joten niitä ei näytetä yksittäiselle yksikölle.",
         "importance": "Tärkeys %",
         "action": "Toimi",
         "why": "Miksi",
@@ -174,8 +170,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en kandidat att ta bort.",
         "moments_none": "För få svar under den här perioden och avgränsningen för att "
         "rangordna sanningens ögonblick: välj en längre period eller en bredare enhet.",
-        "moments_unit": "Sanningens ögonblick rangordnas utifrån hela organisationens "
-        "svar och visas därför inte för en enskild enhet.",
         "importance": "Vikt %",
         "action": "Åtgärd",
         "why": "Varför",
