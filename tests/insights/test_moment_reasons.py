@@ -1,11 +1,13 @@
 """A moment's reason from its code and facts, in Finnish, Swedish and English."""
 
+from typing import Any
+
 import pytest
 
 from kokemus.insights.moment_reasons import FACT_CODES, LANGUAGES, REASON_CODES, render_reason
 from kokemus.insights.moments import TouchpointFigures, classify_moments
 
-FACTS = {
+FACTS: dict[str, Any] = {
     "facts": [
         {"code": "importance_high", "value": 44.44, "threshold": 27.78, "basis": "median"},
         {"code": "performance_low", "value": 0.0, "threshold": 50.0, "basis": "median"},
@@ -13,7 +15,7 @@ FACTS = {
 }
 
 
-def params_for(code: str) -> dict[str, object]:
+def params_for(code: str) -> dict[str, Any]:
     if code == "too_few":
         return {"volume": 3, "min_volume": 10}
     return FACTS
