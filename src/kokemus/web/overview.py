@@ -2,6 +2,7 @@
 heatmap, moments of truth, goals and the latest stories; drilled down by period, unit,
 stage and touchpoint. Every figure comes from the metrics service, as the API gives it."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
@@ -18,6 +19,7 @@ from kokemus.customers.access import scoped_touchpoint_ids, visible_counts
 from kokemus.enrich.story_wall import WallRequest, story_wall
 from kokemus.errors import DomainError
 from kokemus.ingest.models import Source
+from kokemus.insights.moment_reasons import render_reason
 from kokemus.insights.moments_service import MomentsQuery, moments_of_truth
 from kokemus.insights.survey_data import SurveyDriverQuery
 from kokemus.journeys.models import Unit
@@ -136,6 +138,7 @@ def overview(
         "figure": figure,
         "interval": interval,
         "heat": heat_class,
+        "reason": _reasons(user.language if user.language in TEXTS else "en"),
         **context,
     }
     return layout.render(
@@ -267,6 +270,15 @@ def _moments(session: Session, scope: Scope) -> dict[str, Any] | None:
         return moments_of_truth(session, MomentsQuery(drivers=drivers, resamples=0))
     except DomainError:
         return None
+
+
+def _reasons(language: str) -> Callable[[Mapping[str, Any]], str]:
+    """A moment's reason in the overview's language."""
+
+    def reason(moment: Mapping[str, Any]) -> str:
+        return render_reason(moment["reason_code"], moment["reason_params"], language)
+
+    return reason
 
 
 def _goals(session: Session, scope: Scope) -> list[goals_service.GoalReport]:
