@@ -80,8 +80,8 @@ INTENSIFIERS = {
 # A problem reported as put right ("the broken lamp was replaced") is no complaint.
 RESOLVED = {
     "fi": frozenset(
-        "korjattiin korjasi korjattu korjasivat ratkaistiin ratkaisi ratkaistu "
-        "vaihdettiin hyvitettiin".split()
+        "korjattiin korjasi korjattu korjattua korjasivat ratkaistiin ratkaisi ratkaistu "
+        "ratkaistua vaihdettiin hyvitettiin".split()
     ),
     "sv": frozenset(
         "löst löstes löste löser fixade fixat ersatte ersattes lagade lagat åtgärdade åtgärdat "
