@@ -8,6 +8,7 @@ from kokemus.metrics.goals_service import METRICS
 from kokemus.reports.context import ReportRequest
 from kokemus.reports.period import Period, parse_period
 from kokemus.reports.report import build_report
+from kokemus.reports.report_texts import LANGUAGES
 from kokemus.reports.standalone import render_report
 from kokemus.store.base import utcnow
 
@@ -54,6 +55,14 @@ PERIOD = PeriodParam()
     "default: the customer survey with an NPS question that rates most touchpoints",
 )
 @click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="the language the report is written in",
+)
+@click.option(
     "--out",
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -62,7 +71,13 @@ PERIOD = PeriodParam()
 @pass_app
 @domain_errors
 def report(
-    app: AppContext, period: Period, unit: str | None, metric: str, drivers: str | None, out: Path
+    app: AppContext,
+    period: Period,
+    unit: str | None,
+    metric: str,
+    drivers: str | None,
+    language: str,
+    out: Path,
 ) -> None:
     """Write a standalone HTML report for a period: scores with n, intervals and trend,
     expectations, stages, touchpoints, key drivers, moments of truth, journeys, the
@@ -75,6 +90,7 @@ def report(
         threshold=app.settings.anonymity_threshold,
         drivers_survey=drivers.partition(":")[0] if drivers else None,
         drivers_outcome=(drivers.partition(":")[2] or None) if drivers else None,
+        language=language,
     )
     with app.database.transaction() as session:
         built = build_report(session, request)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kokemus.errors import DomainError
 from kokemus.insights.journeys import JourneyQuery, journey
 from kokemus.insights.link import CustomerMetric, LinkQuery, employee_customer_link
+from kokemus.insights.moment_reasons import render_reason
 from kokemus.insights.moments_service import MomentsQuery, moments_of_truth
 from kokemus.insights.survey_data import (
     SurveyDriverQuery,
@@ -25,23 +26,13 @@ from kokemus.insights.survey_data import (
 )
 from kokemus.metrics.definitions import VALUE_RANGES
 from kokemus.metrics.goals_service import unit_subtree
-from kokemus.reports.charts import METRIC_NAMES, Chart, Series, Table, figure
+from kokemus.reports.charts import Chart, Series, Table, figure
 from kokemus.reports.context import Names, Quote, ReportRequest, Section
+from kokemus.reports.localise import metric_name, word
+from kokemus.reports.report_texts import report_texts
 from kokemus.surveys.models import Response, Survey
 
 TOP_ROWS = 8
-ACTIONS = {
-    "improve": "improve",
-    "keep": "keep",
-    "reduce": "reduce (candidate to remove)",
-    "monitor": "monitor",
-}
-SIGNALS = {
-    "repeat_contact": "Repeat contact within {days} days",
-    "contact_after_delivery": "Contact within {days} days after a delivery",
-    "reopened_ticket": "Reopened tickets",
-}
-MEASURES = {"enps": "eNPS", "workday": "Workday stars", "meeting": "Meeting stars"}
 
 
 def driver_survey(session: Session, request: ReportRequest) -> tuple[str, str] | None:
@@ -90,17 +81,12 @@ def _range(request: ReportRequest) -> tuple[datetime, datetime]:
     return local_range(request.period.first, request.period.last)
 
 
-NO_SURVEY = (
-    "No customer survey answered in this period asks an NPS question beside other scale "
-    "questions; name one with --drivers SURVEY:OUTCOME."
-)
-
-
 def key_drivers(session: Session, request: ReportRequest, names: Names) -> Section:
-    title = "Key drivers"
+    texts = report_texts(request.language)
+    title = texts["drivers_title"]
     choice = driver_survey(session, request)
     if choice is None:
-        return Section("drivers", title, (NO_SURVEY,))
+        return Section("drivers", title, (texts["no_survey"],))
     survey, outcome = choice
     query = SurveyDriverQuery(
         survey,
@@ -114,14 +100,15 @@ def key_drivers(session: Session, request: ReportRequest, names: Names) -> Secti
     try:
         data, analysis = survey_drivers(session, query)
     except DomainError as error:
-        return Section("drivers", title, (f"Survey {survey}, outcome {outcome}: {error}",))
+        said = texts["survey_error"].format(survey=survey, outcome=outcome, error=error)
+        return Section("drivers", title, (said,))
     columns = {column.name: column for column in data.columns}
     drivers = sorted(analysis.drivers, key=lambda driver: -driver.share)
 
     def label(name: str) -> str:
         column = columns.get(name)
         if column is None or column.kind == "theme":
-            return f"theme: {name.removeprefix('theme:')}"
+            return texts["theme"].format(name=name.removeprefix("theme:"))
         if column.touchpoint:
             return f"{name} ({names.touchpoint({'touchpoint': column.touchpoint})})"
         return name
@@ -134,13 +121,13 @@ def key_drivers(session: Session, request: ReportRequest, names: Names) -> Secti
     low = tuple(points(driver.ci_low) for driver in drivers)
     high = tuple(points(driver.ci_high) for driver in drivers)
     table = Table(
-        caption=f"What explains {outcome} in {survey}: % of its variance",
+        caption=texts["drivers_caption"].format(outcome=outcome, survey=survey),
         columns=(
-            "Driver",
-            "Explains %",
-            "95 % interval",
-            "Share of R² %",
-            "Correlation with the outcome",
+            texts["driver"],
+            texts["explains"],
+            word(texts, "95 % interval"),
+            texts["share_of_r2"],
+            texts["correlation"],
         ),
         rows=tuple(
             (
@@ -159,28 +146,35 @@ def key_drivers(session: Session, request: ReportRequest, names: Names) -> Secti
         title=table.caption,
         kind="bar",
         labels=labels,
-        series=(Series("Explains %", tuple(100 * d.importance for d in drivers), low, high),),
+        series=(Series(texts["explains"], tuple(100 * d.importance for d in drivers), low, high),),
         table=table,
-        y_label="% of the outcome's variance",
+        y_label=texts["variance_axis"],
         y_range=(0.0, 100.0),
         horizontal=True,
     )
-    dropped = f"; {analysis.rows_dropped} left out" if analysis.rows_dropped else ""
+    dropped = (
+        texts["left_out_rows"].format(n=analysis.rows_dropped) if analysis.rows_dropped else ""
+    )
     notes = (
-        f"Survey {survey}: how much of {outcome} each rating and theme explains "
-        f"({analysis.method.upper()}, R² = {analysis.r2:.2f}, n = {analysis.n} "
-        f"responses{dropped}; intervals by bootstrap). Themes count as 1 when the "
-        "response's comment mentions them.",
+        texts["drivers_note"].format(
+            survey=survey,
+            outcome=outcome,
+            method=analysis.method.upper(),
+            r2=_decimal(f"{analysis.r2:.2f}", request.language),
+            n=analysis.n,
+            dropped=dropped,
+        ),
         *(warning.message for warning in analysis.warnings),
     )
     return Section("drivers", title, notes, charts=(chart,))
 
 
 def moments(session: Session, request: ReportRequest, names: Names) -> Section:
-    title = "Moments of truth"
+    texts = report_texts(request.language)
+    title = texts["moments_title"]
     choice = driver_survey(session, request)
     if choice is None:
-        return Section("moments", title, (NO_SURVEY,))
+        return Section("moments", title, (texts["no_survey"],))
     survey, outcome = choice
     drivers = SurveyDriverQuery(
         survey,
@@ -193,7 +187,8 @@ def moments(session: Session, request: ReportRequest, names: Names) -> Section:
     try:
         result = moments_of_truth(session, MomentsQuery(drivers=drivers))
     except DomainError as error:
-        return Section("moments", title, (f"Survey {survey}, outcome {outcome}: {error}",))
+        failed = texts["survey_error"].format(survey=survey, outcome=outcome, error=error)
+        return Section("moments", title, (failed,))
     rows, quotes = [], []
     for moment in result["moments"]:
         name = names.touchpoint({"touchpoint": moment["touchpoint"]})
@@ -201,68 +196,76 @@ def moments(session: Session, request: ReportRequest, names: Names) -> Section:
         themes = ", ".join(
             f"{theme['theme']} ({theme['share']:.0f} %)" for theme in moment["negative_themes"]
         )
+        action = texts.get(f"action:{moment['action']}", moment["action"])
         rows.append(
             (
                 name,
-                ACTIONS.get(moment["action"], moment["action"]),
+                action,
                 f"{moment['importance']:.1f}",
                 figure("csat", performance["value"]),
                 str(performance["n"]),
                 "–" if moment["effort"] is None else f"{moment['effort']:.2f}",
                 themes or "–",
-                moment["reason"],
+                render_reason(moment["reason_code"], moment["reason_params"], request.language),
             )
         )
         said = tuple(
-            Quote(v["text"], f"{v['sentiment']} · {v['at'][:10]}") for v in moment["verbatims"]
+            Quote(
+                v["text"],
+                f"{texts.get('sentiment:' + v['sentiment'], v['sentiment'])} · {v['at'][:10]}",
+            )
+            for v in moment["verbatims"]
         )
         if said:
-            quotes.append((f"{name}: {ACTIONS.get(moment['action'], moment['action'])}", said))
+            quotes.append((f"{name}: {action}", said))
     table = Table(
-        caption=f"Touchpoints by importance for {outcome} ({survey}) and performance (CSAT)",
+        caption=texts["moments_caption"].format(outcome=outcome, survey=survey),
         columns=(
-            "Touchpoint",
-            "Action",
-            "Importance %",
+            texts["touchpoint"],
+            texts["action"],
+            texts["importance"],
             "CSAT",
             "n",
-            "Effort",
-            "Top negative themes",
-            "Why",
+            texts["effort"],
+            texts["top_negative"],
+            texts["why"],
         ),
         rows=tuple(rows),
         numeric=frozenset({2, 3, 4, 5}),
     )
     notes = [
-        "Importance is the touchpoint's share of R² in the key-driver analysis; performance "
-        "its CSAT; effort 8 − CES (1 is the least). High importance and low performance: "
-        "improve; low importance and high effort: a candidate to remove.",
-        *(f"Left out: {row['touchpoint']}, {row['reason']}." for row in result["left_out"]),
+        texts["moments_note"],
+        *(
+            texts["left_out"].format(
+                touchpoint=names.touchpoint({"touchpoint": row["touchpoint"]}),
+                # The service leaves a touchpoint out only when it has no ratings.
+                reason=texts["no_ratings"],
+            )
+            for row in result["left_out"]
+        ),
     ]
     if len(rows) < 2:
-        notes.append(
-            "The survey rates one touchpoint only, so there is nothing to weigh it against; "
-            "a survey that rates several touchpoints (--drivers SURVEY:OUTCOME) says more."
-        )
+        notes.append(texts["one_touchpoint"])
     return Section("moments", title, tuple(notes), tables=(table,), quotes=tuple(quotes))
 
 
 def journeys(session: Session, request: ReportRequest, names: Names) -> Section:
-    title = "Journeys: paths and friction"
+    texts = report_texts(request.language)
+    title = texts["journeys_title"]
     try:
         query = JourneyQuery(request.period.first, request.period.last, unit=request.unit)
         found = journey(session, query)
     except DomainError as error:
         return Section("journeys", title, (str(error),))
     if not found["paths"]["customers"]:
-        return Section("journeys", title, ("No customer events at touchpoints in this period.",))
+        return Section("journeys", title, (texts["journeys_none"],))
 
     def path(steps: Sequence[str]) -> str:
         return " → ".join(names.touchpoint({"touchpoint": step}) for step in steps)
 
     paths = Table(
-        caption=f"Most common paths ({found['paths']['customers']} customers)",
-        columns=("Path", "Customers", "Share %"),
+        caption=texts["paths_caption"].format(n=found["paths"]["customers"]),
+        columns=(texts["path"], texts["customers"], texts["share"]),
         rows=tuple(
             (path(row["path"]), str(row["customers"]), f"{row['share']:.1f}")
             for row in found["paths"]["top"][:TOP_ROWS]
@@ -271,11 +274,16 @@ def journeys(session: Session, request: ReportRequest, names: Names) -> Section:
     )
     compared = found["detractors_vs_promoters"]
     differences = Table(
-        caption=(
-            f"Touchpoints on detractors' paths against promoters' ({compared['detractors']} "
-            f"detractors, {compared['promoters']} promoters)"
+        caption=texts["differences_caption"].format(
+            detractors=compared["detractors"], promoters=compared["promoters"]
         ),
-        columns=("Touchpoint", "Detractors %", "Promoters %", "Difference", "p"),
+        columns=(
+            texts["touchpoint"],
+            texts["detractors"],
+            texts["promoters"],
+            texts["difference"],
+            "p",
+        ),
         rows=tuple(
             (
                 names.touchpoint({"touchpoint": row["touchpoint"]}),
@@ -289,21 +297,25 @@ def journeys(session: Session, request: ReportRequest, names: Names) -> Section:
         numeric=frozenset({1, 2, 3, 4}),
     )
     friction = Table(
-        caption="Friction",
-        columns=("Signal", "Count", "Out of", "Share %", "Customers"),
-        rows=tuple(_signal_row(signal) for signal in found["friction"]),
+        caption=texts["friction"],
+        columns=(
+            texts["signal"],
+            texts["count"],
+            texts["out_of"],
+            texts["share"],
+            texts["customers"],
+        ),
+        rows=tuple(_signal_row(signal, texts) for signal in found["friction"]),
         numeric=frozenset({1, 2, 3, 4}),
     )
-    notes = (
-        "A path is a customer's touchpoints in time order within the period; detractors' and "
-        "promoters' paths run up to their latest NPS answer.",
-    )
+    notes = (texts["journeys_note"],)
     tables = (paths, differences, friction) if differences.rows else (paths, friction)
     return Section("journeys", title, notes, tables=tables)
 
 
-def _signal_row(signal: Mapping[str, Any]) -> tuple[str, ...]:
-    text = SIGNALS.get(signal["signal"], signal["signal"]).format(days=signal["within_days"])
+def _signal_row(signal: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[str, ...]:
+    named = texts.get(f"signal:{signal['signal']}", signal["signal"])
+    text = named.format(days=signal["within_days"])
     return (
         text,
         str(signal["count"]),
@@ -313,6 +325,11 @@ def _signal_row(signal: Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
+def _decimal(shown: str, language: str) -> str:
+    """A figure in words: Finnish and Swedish write a decimal comma."""
+    return shown if language == "en" else shown.replace(".", ",")
+
+
 def _number(value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return "–"
@@ -320,7 +337,8 @@ def _number(value: float | None, *, signed: bool = False) -> str:
 
 
 def employee_customer(session: Session, request: ReportRequest, names: Names) -> Section:
-    title = "Employee and customer experience"
+    texts = report_texts(request.language)
+    title = texts["link_title"]
     metric: CustomerMetric = "nps" if request.metric == "nps" else "csat"
     query = LinkQuery(
         request.period.first,
@@ -335,18 +353,19 @@ def employee_customer(session: Session, request: ReportRequest, names: Names) ->
         return Section("link", title, (str(error),))
     charts, notes = [], []
     for measure in found["measures"]:
-        name = MEASURES.get(measure["measure"], measure["measure"])
+        name = texts.get(f"measure:{measure['measure']}", measure["measure"])
         withheld = measure["withheld_units"]
         if withheld:
-            notes.append(f"{name}: {withheld} units under the anonymity threshold left out.")
+            notes.append(texts["link_withheld"].format(name=name, n=withheld))
         points = measure["points"]
         if not points:
             continue
         correlation = measure["correlation"]
         units = [names.units.get(point["unit"], point["unit"]) for point in points]
+        customer = texts["customer_metric"].format(metric=metric_name(texts, metric))
         table = Table(
-            caption=f"{name} against customer {METRIC_NAMES[metric]} by unit",
-            columns=("Unit", name, "n", f"Customer {METRIC_NAMES[metric]}", "n"),
+            caption=texts["link_caption"].format(name=name, metric=metric_name(texts, metric)),
+            columns=(texts["unit"], name, "n", customer, "n"),
             rows=tuple(
                 (
                     unit,
@@ -373,21 +392,25 @@ def employee_customer(session: Session, request: ReportRequest, names: Names) ->
                     ),
                 ),
                 table=table,
-                y_label=f"Customer {METRIC_NAMES[metric]}",
+                y_label=customer,
                 y_range=VALUE_RANGES[metric],
                 x_label=name,
                 x_range=VALUE_RANGES[measure["metric"]],
             )
         )
         if correlation["rho"] is None:
-            units_ = "unit" if correlation["n"] == 1 else "units"
-            notes.append(f"{name}: {correlation['n']} {units_}, too few for a rank correlation.")
+            key = "link_one_unit" if correlation["n"] == 1 else "link_few_units"
+            notes.append(texts[key].format(name=name, n=correlation["n"]))
         else:
             notes.append(
-                f"{name}: Spearman's rho {correlation['rho']:+.2f} "
-                f"(95 %: {correlation['ci_low']:+.2f} … {correlation['ci_high']:+.2f}) "
-                f"over {correlation['n']} units."
+                texts["link_rho"].format(
+                    name=name,
+                    rho=_decimal(f"{correlation['rho']:+.2f}", request.language),
+                    low=_decimal(f"{correlation['ci_low']:+.2f}", request.language),
+                    high=_decimal(f"{correlation['ci_high']:+.2f}", request.language),
+                    n=correlation["n"],
+                )
             )
     if not charts:
-        notes.insert(0, "No unit has both employee and customer figures in this period to compare.")
+        notes.insert(0, texts["link_none"])
     return Section("link", title, tuple(notes), charts=tuple(charts))

@@ -28,6 +28,8 @@ class ReportRequest:
     # the customer survey with an NPS question that rates most touchpoints.
     drivers_survey: str | None = None
     drivers_outcome: str | None = None
+    # What the report is written in: fi, sv or en (see report_texts).
+    language: str = "en"
 
 
 @dataclass(frozen=True)

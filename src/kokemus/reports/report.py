@@ -25,7 +25,6 @@ from kokemus.metrics.rollups import organisation_zone
 from kokemus.metrics.service import BreakdownResult, GroupResult, breakdown
 from kokemus.reports import analyses
 from kokemus.reports.charts import (
-    METRIC_NAMES,
     Table,
     change,
     count,
@@ -37,16 +36,13 @@ from kokemus.reports.charts import (
     trend_chart,
 )
 from kokemus.reports.context import Names, Quote, ReportRequest, Section, read_names
+from kokemus.reports.localise import localised, localised_table, metric_name, word
+from kokemus.reports.report_texts import report_texts
 from kokemus.surveys.models import Response, Survey
 
 HEADLINE_METRICS: tuple[MetricName, ...] = ("nps", "csat", "stars", "ces", "expectation", "enps")
 TREND_MONTHS = 12
 QUOTES = 5
-TEST_NAMES = {
-    "adjusted_wald_z": "an adjusted-Wald z test",
-    "two_proportion_z": "a two-proportion z test",
-    "welch_t": "Welch's t test",
-}
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,10 @@ class Report:
     generated_at: datetime
     sections: tuple[Section, ...]
 
+    @property
+    def texts(self) -> dict[str, str]:
+        return report_texts(self.request.language)
+
 
 def build_report(session: Session, request: ReportRequest) -> Report:
     names = read_names(session)
@@ -66,7 +66,7 @@ def build_report(session: Session, request: ReportRequest) -> Report:
     sections = tuple(
         section for build in SECTIONS if (section := build(session, request, names)) is not None
     )
-    title = f"Customer experience {request.period.label}"
+    title = report_texts(request.language)["report_title"].format(period=request.period.label)
     return Report(
         request=request,
         title=f"{title}: {unit_name}" if unit_name else title,
@@ -91,6 +91,7 @@ def scores(
 
 
 def headline(session: Session, request: ReportRequest, names: Names) -> Section:
+    texts = report_texts(request.language)
     rows = []
     for metric in HEADLINE_METRICS:
         result = scores(session, request, metric)
@@ -99,112 +100,125 @@ def headline(session: Session, request: ReportRequest, names: Names) -> Section:
             continue
         rows.append(
             (
-                METRIC_NAMES[metric],
-                figure(metric, total.estimate.value) if not total.estimate.withheld else "withheld",
+                metric_name(texts, metric),
+                figure(metric, total.estimate.value)
+                if not total.estimate.withheld
+                else texts["withheld"],
                 interval(total.estimate),
-                count(total.estimate),
+                texts["withheld"] if total.estimate.withheld else count(total.estimate),
                 shares(total.estimate),
                 "–" if total.previous is None else figure(metric, total.previous.value),
                 change(total),
             )
         )
     period = request.period
+    tests = ", ".join(
+        f"{metric_name(texts, m)}: {texts['test:' + METHODS[m]]}" for m in ("nps", "csat", "ces")
+    )
     notes = [
-        f"{period.label}: {period.first:%Y-%m-%d} to {period.last:%Y-%m-%d}, "
-        "compared with the period of the same length before it. n is the number of answers; "
-        "the interval is where the score lies with 95 % confidence. A change is marked "
-        "significant when a two-sided test gives p < 0.05 ("
-        + ", ".join(f"{METRIC_NAMES[m]}: {TEST_NAMES[METHODS[m]]}" for m in ("nps", "csat", "ces"))
-        + ").",
+        texts["headline_note"].format(
+            label=period.label,
+            first=f"{period.first:%Y-%m-%d}",
+            last=f"{period.last:%Y-%m-%d}",
+            tests=tests,
+        )
     ]
     if not rows:
-        notes.append("No answers in this period or the one before.")
-    table = Table(
-        caption="Headline scores",
-        columns=("Metric", "Score", "95 % interval", "n", "Shares", "Previous", "Change (p)"),
-        rows=tuple(rows),
-        numeric=frozenset({1, 2, 3, 5}),
+        notes.append(texts["no_answers_either"])
+    table = localised_table(
+        Table(
+            caption=texts["headline_title"],
+            columns=(
+                texts["head_metric"],
+                *(word(texts, column) for column in ("Score", "95 % interval", "n", "Shares")),
+                texts["head_previous"],
+                texts["head_change"],
+            ),
+            rows=tuple(rows),
+            numeric=frozenset({1, 2, 3, 5}),
+        ),
+        texts,
     )
-    return Section("headline", "Headline scores", tuple(notes), tables=(table,) if rows else ())
+    return Section(
+        "headline", texts["headline_title"], tuple(notes), tables=(table,) if rows else ()
+    )
 
 
 def expectation_gap(session: Session, request: ReportRequest, names: Names) -> Section:
+    texts = report_texts(request.language)
     result = scores(session, request, "expectation", ("stage", "touchpoint"))
-    title = "Expectations: weak, good, excellent"
-    intro = (
-        "How the experience compared with what customers expected: weak (below it), good "
-        "(met it) or excellent (beyond it), in % of answers to the expectation question."
-    )
+    title = texts["expectation_title"]
+    intro = texts["expectation_intro"]
     if result.total.estimate.n == 0:
-        return Section("expectation", title, (intro, "No expectation answers in this period."))
+        return Section("expectation", title, (intro, texts["expectation_none"]))
     groups = sorted(result.groups, key=names.touchpoint_order)
     chart = shares_chart(
         result,
         id="chart-expectation",
-        title="Expectation gap by touchpoint",
+        title=texts["expectation_chart"],
         groups=groups,
         label=names.touchpoint,
-        key_columns=(("Stage", names.stage), ("Touchpoint", names.touchpoint)),
+        key_columns=((texts["stage"], names.stage), (texts["touchpoint"], names.touchpoint)),
     )
     total = result.total.estimate
-    summary = ", ".join(f"{name} {share:.1f} %" for name, share in total.shares.items())
-    return Section(
-        "expectation",
-        title,
-        (
-            intro,
-            f"All touchpoints: {summary} "
-            f"(n = {count(total)}; net {figure('expectation', total.value)}).",
-        ),
-        charts=(chart,),
+    summary = ", ".join(
+        f"{word(texts, name)} {share:.1f} %" for name, share in total.shares.items()
     )
+    said = texts["expectation_all"].format(
+        summary=summary, n=count(total), net=figure("expectation", total.value)
+    )
+    return Section("expectation", title, (intro, said), charts=(localised(chart, texts),))
 
 
 def by_stage(session: Session, request: ReportRequest, names: Names) -> Section:
+    texts = report_texts(request.language)
     metric = request.metric
     result = scores(session, request, metric, ("stage",))
-    title = f"{METRIC_NAMES[metric]} by journey stage"
+    named = metric_name(texts, metric)
+    title = texts["by_stage_title"].format(metric=named)
     if result.total.estimate.n == 0:
-        return Section("stages", title, (f"No {METRIC_NAMES[metric]} answers in this period.",))
+        return Section("stages", title, (texts["no_metric_answers"].format(metric=named),))
     chart = score_chart(
         result,
         id="chart-stages",
         title=title,
         groups=sorted(result.groups, key=names.stage_order),
         label=names.stage,
-        key_columns=(("Stage", names.stage),),
+        key_columns=((texts["stage"], names.stage),),
         horizontal=True,
     )
-    return Section("stages", title, charts=(chart,))
+    return Section("stages", title, charts=(localised(chart, texts),))
 
 
 def by_touchpoint(session: Session, request: ReportRequest, names: Names) -> Section:
+    texts = report_texts(request.language)
     metric = request.metric
     result = scores(session, request, metric, ("stage", "touchpoint"))
-    title = f"{METRIC_NAMES[metric]} by touchpoint"
+    named = metric_name(texts, metric)
+    title = texts["by_touchpoint_title"].format(metric=named)
     if result.total.estimate.n == 0:
-        return Section(
-            "touchpoints", title, (f"No {METRIC_NAMES[metric]} answers in this period.",)
-        )
+        return Section("touchpoints", title, (texts["no_metric_answers"].format(metric=named),))
     chart = score_chart(
         result,
         id="chart-touchpoints",
         title=title,
         groups=sorted(result.groups, key=names.touchpoint_order),
         label=names.touchpoint,
-        key_columns=(("Stage", names.stage), ("Touchpoint", names.touchpoint)),
+        key_columns=((texts["stage"], names.stage), (texts["touchpoint"], names.touchpoint)),
         horizontal=True,
     )
-    return Section("touchpoints", title, charts=(chart,))
+    return Section("touchpoints", title, charts=(localised(chart, texts),))
 
 
 def trend(session: Session, request: ReportRequest, names: Names) -> Section:
+    texts = report_texts(request.language)
     metric = request.metric
     first, last = request.period.months_to_date(TREND_MONTHS)
     result = scores(session, request, metric, ("month",), days=(first, last))
-    title = f"{METRIC_NAMES[metric]} by month, {first:%Y-%m} to {last:%Y-%m}"
+    named = metric_name(texts, metric)
+    title = texts["trend_title"].format(metric=named, first=f"{first:%Y-%m}", last=f"{last:%Y-%m}")
     if result.total.estimate.n == 0:
-        return Section("trend", title, (f"No {METRIC_NAMES[metric]} answers in these months.",))
+        return Section("trend", title, (texts["trend_none"].format(metric=named),))
     found = {group.key["month"]: group for group in result.groups}
     months = []
     day = first
@@ -221,8 +235,7 @@ def trend(session: Session, request: ReportRequest, names: Names) -> Section:
             group = replace(group, previous=None, change=None)
         groups.append(group)
     chart = trend_chart(result, id="chart-trend", title=title, groups=groups)
-    note = "Each month's change is against the month before it, where both have answers."
-    return Section("trend", title, (note,), charts=(chart,))
+    return Section("trend", title, (texts["trend_note"],), charts=(localised(chart, texts),))
 
 
 def goals(session: Session, request: ReportRequest, names: Names) -> Section:
@@ -234,18 +247,19 @@ def goals(session: Session, request: ReportRequest, names: Names) -> Section:
     end = datetime.combine(period.last + timedelta(days=1), time(), zone)
     as_of = min(request.now, end)
     reports = goals_service.goal_reports(session, found, now=as_of, threshold=request.threshold)
-    title = "Goals"
+    texts = report_texts(request.language)
+    title = texts["goals_title"]
     if not reports:
-        return Section("goals", title, ("No goals for this period.",))
+        return Section("goals", title, (texts["goals_none"],))
     rows = []
     for report in reports:
         goal, current = report.goal, report.current
-        scope = names.units.get(report.unit, report.unit) if report.unit else "Organisation"
+        scope = names.units.get(report.unit, report.unit) if report.unit else texts["organisation"]
         if report.touchpoint:
             scope += ", " + names.touchpoint({"touchpoint": report.touchpoint})
         rows.append(
             (
-                METRIC_NAMES.get(goal.metric, goal.metric),
+                metric_name(texts, goal.metric),
                 scope,
                 f"{goal.period_start:%Y-%m-%d} … {goal.period_end:%Y-%m-%d}",
                 figure(goal.metric, goal.target),
@@ -253,33 +267,28 @@ def goals(session: Session, request: ReportRequest, names: Names) -> Section:
                 "–" if current is None else interval(current),
                 "–" if current is None else count(current),
                 figure(goal.metric, report.status.projected),
-                report.status.status.replace("_", " "),
+                texts.get(f"status:{report.status.status}", report.status.status),
                 report.status.reason,
             )
         )
     table = Table(
-        caption=f"Goals as of {as_of.astimezone(zone):%Y-%m-%d %H:%M}",
+        caption=texts["goals_caption"].format(when=f"{as_of.astimezone(zone):%Y-%m-%d %H:%M}"),
         columns=(
-            "Metric",
-            "For",
-            "Period",
-            "Target",
-            "So far",
-            "95 % interval",
+            texts["head_metric"],
+            texts["goal_for"],
+            texts["goal_period"],
+            texts["goal_target"],
+            texts["goal_so_far"],
+            word(texts, "95 % interval"),
             "n",
-            "Projected",
-            "Status",
-            "Why",
+            texts["goal_projected"],
+            texts["goal_status"],
+            texts["why"],
         ),
         rows=tuple(rows),
         numeric=frozenset({3, 4, 5, 6, 7}),
     )
-    note = (
-        "On track: the figure, the worse end of its interval and the trend to the period's "
-        "end all reach the target. At risk: one of them does not. A period that has ended "
-        "is met or missed on its figure."
-    )
-    return Section("goals", title, (note,), tables=(table,))
+    return Section("goals", title, (texts["goals_note"],), tables=(table,))
 
 
 def comments(session: Session, request: ReportRequest, names: Names) -> Section:
@@ -305,10 +314,11 @@ def comments(session: Session, request: ReportRequest, names: Names) -> Section:
     if request.unit is not None:
         units = goals_service.unit_subtree(session, request.unit)
         statement = statement.where(Response.unit_id.in_(units))
+    texts = report_texts(request.language)
     groups = []
     for label, labels, order in (
-        ("Most critical", ("negative", "mixed"), TextAnalysisRecord.score.asc()),
-        ("Warmest", ("positive",), TextAnalysisRecord.score.desc()),
+        (texts["comments_critical"], ("negative", "mixed"), TextAnalysisRecord.score.asc()),
+        (texts["comments_warmest"], ("positive",), TextAnalysisRecord.score.desc()),
     ):
         rows = session.execute(
             statement.where(TextAnalysisRecord.sentiment.in_(labels))
@@ -333,11 +343,10 @@ def comments(session: Session, request: ReportRequest, names: Names) -> Section:
         )
         if quotes:
             groups.append((label, quotes))
-    title = "In customers' words"
+    title = texts["comments_title"]
     if not groups:
-        return Section("comments", title, ("No analysed comments in this period.",))
-    note = "Comments as redacted when analysed; the most critical and the warmest."
-    return Section("comments", title, (note,), quotes=tuple(groups))
+        return Section("comments", title, (texts["comments_none"],))
+    return Section("comments", title, (texts["comments_note"],), quotes=tuple(groups))
 
 
 SectionBuilder = Callable[[Session, ReportRequest, Names], Section | None]
