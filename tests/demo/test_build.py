@@ -49,7 +49,8 @@ def test_every_part_of_the_demo_is_there(database: Database) -> None:
     assert report.counts["units"] == 12
     assert report.counts["sources"] == 6
     assert report.counts["surveys"] == 10
-    assert list(report.seconds) == ["plan", "company", "events", "responses", "text", "rollups"]
+    phases = ["plan", "company", "events", "responses", "text", "rollups", "cases"]
+    assert list(report.seconds) == phases
 
 
 def test_a_store_with_data_is_refused_and_left_as_it_was(database: Database) -> None:

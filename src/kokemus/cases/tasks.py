@@ -73,6 +73,24 @@ def start_after_history(session: Session) -> None:
         cursor.updated_at = utcnow()
 
 
+def start_at(session: Session, moment: datetime) -> None:
+    """Let the rules see the answers and events from `moment` on (ids follow time in a
+    store loaded in order, as the demo is); what is older stays history."""
+    first_answer = session.scalar(
+        select(func.min(Answer.id))
+        .join(Response, Answer.response_id == Response.id)
+        .where(Response.submitted_at >= moment)
+    )
+    first_event = session.scalar(select(func.min(Event.id)).where(Event.occurred_at >= moment))
+    for name, table, first in (
+        (ANSWER_CURSOR, "survey_answers", first_answer),
+        (EVENT_CURSOR, "events", first_event),
+    ):
+        cursor = _cursor(session, name)
+        cursor.position = first - 1 if first is not None else dialect.highest_id(session, table)
+        cursor.updated_at = utcnow()
+
+
 def _fire_all(
     ctx: CaseContext, rules: list[Rule], found: list[Signal], report: EvaluationReport
 ) -> None:
