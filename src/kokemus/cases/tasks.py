@@ -65,14 +65,6 @@ def _cursor(session: Session, name: str) -> JobCursor:
     return found
 
 
-def start_after_history(session: Session) -> None:
-    """Let the rules see only what arrives from now on (a store loaded with past data)."""
-    for name, table in ((ANSWER_CURSOR, "survey_answers"), (EVENT_CURSOR, "events")):
-        cursor = _cursor(session, name)
-        cursor.position = max(cursor.position, dialect.highest_id(session, table))
-        cursor.updated_at = utcnow()
-
-
 def start_at(session: Session, moment: datetime) -> None:
     """Let the rules see the answers and events from `moment` on (ids follow time in a
     store loaded in order, as the demo is); what is older stays history."""
