@@ -9,6 +9,7 @@ from kokemus.cases.models import Case, CaseContact
 from kokemus.cases.tasks import evaluate_pending
 from kokemus.demo.period import Period
 from kokemus.store import Database
+from kokemus.surveys.models import Invitation, Survey
 from tests.demo.conftest import END
 
 
@@ -48,3 +49,18 @@ def test_the_first_rules_run_after_the_demo_opens_nothing_more(demo: Database) -
     assert (report.responses, report.events, report.cases) == (0, 0, set())
     with demo.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == before
+
+
+def test_nothing_waits_to_be_mailed_when_the_demo_is_served(demo: Database) -> None:
+    with demo.transaction() as session:
+        waiting = session.scalar(
+            select(func.count()).select_from(Invitation).where(Invitation.status == "scheduled")
+        )
+        follow_ups = session.scalar(
+            select(func.count())
+            .select_from(Invitation)
+            .join(Survey, Survey.id == Invitation.survey_id)
+            .where(Survey.key == "complaint-follow-up")
+        )
+    assert waiting == 0
+    assert follow_ups  # the resolved cases did ask for their follow-up survey

@@ -20,6 +20,7 @@ from kokemus.cases.tasks import evaluate_pending, start_at
 from kokemus.demo.period import Period
 from kokemus.store import Database
 from kokemus.store.base import utcnow
+from kokemus.surveys.models import Invitation
 
 RECENT = timedelta(days=14)
 # Who works the demo's cases, as their timelines name them.
@@ -41,7 +42,17 @@ def open_recent_cases(database: Database, period: Period) -> DemoCases:
     report = evaluate_pending(database, now=period.closes)
     with database.write_transaction() as session:
         worked = _work(session, period.closes)
+        _follow_ups_sent(session)
     return DemoCases(len(report.cases), worked)
+
+
+def _follow_ups_sent(session: Session) -> None:
+    """The follow-up surveys the cases asked for count as sent, unanswered: the demo's
+    store must never mail anyone when it is served."""
+    for invitation in session.scalars(select(Invitation).where(Invitation.status == "scheduled")):
+        invitation.status = "sent"
+        invitation.sent_at = min(invitation.send_at, utcnow())
+        invitation.remind_at = None
 
 
 def _work(session: Session, present: datetime) -> int:
