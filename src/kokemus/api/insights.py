@@ -72,7 +72,8 @@ EventNames = Annotated[list[EventName] | None, Query(max_length=20)]
 EventList = Annotated[tuple[EventName, ...], Query(min_length=1, max_length=20)]
 QuestionKey = Annotated[str, Query(min_length=1, max_length=64, pattern=KEY)]
 UnitKey = Annotated[
-    str | None, Query(min_length=1, max_length=64, description="unit key, with its subtree")
+    str | None,
+    Query(min_length=1, max_length=64, pattern=KEY, description="unit key, with its subtree"),
 ]
 
 router = APIRouter(
