@@ -235,7 +235,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "goals_title": "Tavoitteet",
         "goals_none": "Tälle jaksolle ei ole tavoitteita.",
         "organisation": "Organisaatio",
-        "goals_caption": "Tavoitteet {when} mennessä",
+        "goals_caption": "Tavoitteiden tilanne {when}",
         "goal_for": "Kenelle",
         "goal_period": "Jakso",
         "goal_target": "Tavoite",
