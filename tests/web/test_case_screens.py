@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kokemus.accounts.models import User
 from kokemus.app import create_app
 from kokemus.cases import service
+from kokemus.cases.escalation import escalate
 from kokemus.cases.models import Case, CaseContact
 from kokemus.config import Settings
 from kokemus.journeys.models import Unit
@@ -351,3 +352,18 @@ def test_only_staff_who_can_see_the_case_are_offered_as_assignees(loop: Loop) ->
     assert offered == {"ella@example.com", "asta@kauppa.fi"}
     store = loop.client("ella@example.com").get(f"/cases/{loop.ids['wrong_size']}")
     assert "maija@kauppa.fi" in set(re.findall(r'<option value="([^"]+@[^"]+)"', store.text))
+
+
+def test_the_timeline_says_escalations_and_signals_in_words(loop: Loop, database: Database) -> None:
+    with database.write_transaction() as session:
+        later = context(session)
+        later.now = utcnow() + timedelta(hours=2)
+        assert escalate(later) >= 1
+    page = loop.client("ella@example.com").get(f"/cases/{loop.ids['callback']}")
+    timeline = page.text.split('id="timeline"')[1]
+    assert "past its SLA, due" in timeline
+    assert "Normal → High" in timeline
+    for raw in ("clock:", "to_unit:", "priority: from", "+00:00"):
+        assert raw not in timeline
+    damaged = loop.client("ella@example.com").get(f"/cases/{loop.ids['damaged']}")
+    assert "response_id:" not in damaged.text

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from kokemus.errors import DomainError
+from kokemus.web.layout import when
 
 # The form each refused field is filled in on, for the link beside its error.
 FIELD_FORMS = {
@@ -147,8 +148,53 @@ class Wording:
                 return _given(channel, details.get("contacted_at"))
             case "note" | "partner_note":
                 return _given(details.get("text"))
+            case "signal":
+                source = (
+                    "line_from_event" if details.get("kind") == "event" else "line_from_response"
+                )
+                return _given(self.texts[source], self._rule(details.get("rule")))
+            case "escalated":
+                late = "line_partner_late" if details.get("clock") == "partner" else "line_sla_late"
+                due = _moment(details.get("due"))
+                priority = details.get("priority") or {}
+                to_unit = details.get("to_unit")
+                return _given(
+                    self.texts[late].format(due=when(due)) if due else None,
+                    _arrow(self.priority(priority.get("from")), self.priority(priority.get("to")))
+                    if priority
+                    else None,
+                    self.texts["line_to_unit"].format(unit=self.unit(to_unit)) if to_unit else None,
+                )
+            case "claim":
+                level = self.texts.get(f"risk_{details.get('risk_level')}", "")
+                score = self.texts["risk_score"].format(
+                    score=details.get("risk_score"), level=level
+                )
+                signals = [
+                    self.texts.get(f"signal_{name}", name) for name in details.get("signals") or []
+                ]
+                return _given(score, *signals)
+            case "follow_up":
+                survey = details.get("survey")
+                if details.get("skipped"):
+                    return _given(survey, self.texts["line_follow_up_skipped"])
+                send_at = _moment(details.get("send_at"))
+                return _given(
+                    survey,
+                    self.texts["line_follow_up_at"].format(at=when(send_at)) if send_at else None,
+                )
             case _:
                 return [f"{name}: {_plain(value)}" for name, value in details.items() if value]
+
+    def _rule(self, key: str | None) -> str | None:
+        return self.texts["line_rule"].format(rule=key) if key else None
+
+
+def _moment(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _arrow(before: str, after: str) -> str:

@@ -34,7 +34,7 @@ from kokemus.cases.views import summary
 from kokemus.config import Settings
 from kokemus.customers.access import can_see_customer
 from kokemus.errors import DomainError, InvalidInput, NotFound
-from kokemus.journeys.models import Unit
+from kokemus.journeys.models import Touchpoint, Unit
 from kokemus.metrics.rollups import organisation_zone
 from kokemus.store import Database
 from kokemus.store.base import utcnow
@@ -214,6 +214,7 @@ def _case_page(
         "timeline": [wording.line(item) for item in shown["timeline"]],
         "causes": [cause for cause in causes if cause.active],
         "theme_names": _theme_names(user.language),
+        "touchpoint_name": _touchpoint_name(session, shown.get("touchpoint")),
         "customer": None if user.role == "partner" else _customer(session, user, case),
         "partner_units": _partner_units(session),
         "channels": CONTACT_CHANNELS,
@@ -263,6 +264,12 @@ def _named(causes: list[RootCause], language: str) -> list[Cause]:
 def _theme_names(language: str) -> dict[str, str]:
     labels = default_taxonomy().labels
     return {theme: names_in(names, language, theme) for theme, names in labels.items()}
+
+
+def _touchpoint_name(session: Session, key: str | None) -> str | None:
+    if not key:
+        return None
+    return session.scalar(select(Touchpoint.name).where(Touchpoint.key == key)) or key
 
 
 def _partner_units(session: Session) -> list[tuple[str, str]]:
