@@ -133,3 +133,17 @@ def test_a_partner_sees_its_own_unit_and_nothing_else(client: TestClient) -> Non
     assert "Too few answers in this period and scope to rank the moments" in own.text
     assert 'class="moments"' not in own.text
     assert client.get("/", params={"unit": "store"}).status_code == 403
+
+
+def test_chart_tables_speak_the_users_language(
+    settings: Settings, database: Database, client: TestClient
+) -> None:
+    add_user(database, "analyytikko@example.com", role="analyst", language="fi")
+    assert sign_in(client, "analyytikko@example.com").status_code == 303
+    page = client.get("/", params={"period": "2026-Q4"})
+    assert page.status_code == 200
+    cells = " ".join(re.findall(r"<td[^>]*>([^<]*)</td>", page.text))
+    # The NPS trend's shares: band names and decimal commas as Finnish has them.
+    assert re.search(r"\barvostelijat \d+\s?% / passiiviset \d", cells), cells
+    assert re.search(r"[+-]\d+,\d", cells)
+    assert not re.search(r"\b(weak|good|excellent|detractors|passives|promoters) \d", cells)

@@ -3,7 +3,7 @@ heatmap, moments of truth, goals and the latest stories; drilled down by period,
 stage and touchpoint. Every figure comes from the metrics service, as the API gives it."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -33,14 +33,15 @@ from kokemus.metrics.service import BreakdownResult, GroupResult, breakdown
 from kokemus.reports.analyses import driver_survey
 from kokemus.reports.charts import (
     Chart,
-    Table,
     figure,
     interval,
     shares_chart,
     trend_chart,
 )
 from kokemus.reports.context import Names, ReportRequest, read_names
+from kokemus.reports.localise import localised
 from kokemus.reports.period import Period, parse_period
+from kokemus.reports.report_texts import TEXTS as REPORT_TEXTS
 from kokemus.store import dialect
 from kokemus.store.base import utcnow
 from kokemus.web import layout
@@ -292,20 +293,11 @@ def _goals(session: Session, scope: Scope) -> list[goals_service.GoalReport]:
 
 
 def _localised(chart: Chart, texts: dict[str, str]) -> Chart:
-    """The chart with its table's column names and series labels in the user's language."""
-    table = chart.table
-    words = {english: texts.get(f"col:{english}", english) for english in table.columns}
-    series = tuple(
-        replace(one, label=texts.get(f"col:{one.label}", one.label)) for one in chart.series
-    )
-    return replace(
-        chart,
-        series=series,
-        table=Table(
-            table.caption, tuple(words[c] for c in table.columns), table.rows, table.numeric
-        ),
-        y_label=texts.get(f"col:{chart.y_label}", chart.y_label),
-    )
+    """The chart in the user's language: the report's words for what the chart helpers
+    write (metric and band names, decimal marks), then the overview's column names."""
+    words = {**REPORT_TEXTS.get(texts["language"], REPORT_TEXTS["en"])}
+    words.update({key: value for key, value in texts.items() if key.startswith("col:")})
+    return localised(chart, words)
 
 
 def _latest_month(session: Session) -> Period:

@@ -15,6 +15,7 @@ _COLUMNS_EN = {
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
+        "language": "en",
         "title": "Overview",
         "drill": "Show",
         "period": "Period",
@@ -75,6 +76,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         **_COLUMNS_EN,
     },
     "fi": {
+        "language": "fi",
         "title": "Yleiskuva",
         "drill": "Näytä",
         "period": "Jakso",
@@ -142,6 +144,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "col:% of answers": "% vastauksista",
     },
     "sv": {
+        "language": "sv",
         "title": "Översikt",
         "drill": "Visa",
         "period": "Period",
