@@ -147,3 +147,7 @@ def test_chart_tables_speak_the_users_language(
     assert re.search(r"\barvostelijat \d+\s?% / passiiviset \d", cells), cells
     assert re.search(r"[+-]\d+,\d", cells)
     assert not re.search(r"\b(weak|good|excellent|detractors|passives|promoters) \d", cells)
+    figures = re.findall(r'<p class="figure">([^<]+)</p>', page.text)
+    assert figures
+    assert not any(re.search(r"\d\.\d", found) for found in figures)
+    assert any(re.search(r"\d,\d", found) for found in figures)
