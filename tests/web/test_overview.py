@@ -151,3 +151,12 @@ def test_chart_tables_speak_the_users_language(
     assert figures
     assert not any(re.search(r"\d\.\d", found) for found in figures)
     assert any(re.search(r"\d,\d", found) for found in figures)
+    # The drawing script is told the interval band's name and the decimal mark.
+    specs = [
+        json.loads(block)
+        for block in re.findall(
+            r'<script type="application/json" class="chart-data">(.*?)</script>', page.text, re.S
+        )
+    ]
+    trend = next(spec for spec in specs if spec["kind"] == "line")
+    assert (trend["interval_label"], trend["decimal_mark"]) == ("95 %:n väli", ",")

@@ -72,6 +72,9 @@ class Chart:
     horizontal: bool = False
     x_label: str = ""
     x_range: tuple[float, float] | None = None
+    # What the drawing script calls a line's interval band, and how it writes decimals.
+    interval_label: str = "95 % interval"
+    decimal_mark: str = "."
 
     def spec(self) -> dict[str, object]:
         """The JSON the drawing script reads; numbers rounded to what a chart can show."""
@@ -86,6 +89,8 @@ class Chart:
             "x_label": self.x_label,
             "x_range": list(self.x_range) if self.x_range else None,
             "series": [_series_spec(series) for series in self.series],
+            "interval_label": self.interval_label,
+            "decimal_mark": self.decimal_mark,
         }
 
 

@@ -34,6 +34,8 @@ def localised(chart: Chart, texts: Mapping[str, str]) -> Chart:
         series=tuple(replace(one, label=say(one.label)) for one in chart.series),
         table=localised_table(replace(table, columns=tuple(say(c) for c in table.columns)), texts),
         y_label=say(chart.y_label),
+        interval_label=word(texts, "95 % interval"),
+        decimal_mark=texts.get("decimal_mark", "."),
     )
 
 

@@ -18,8 +18,11 @@
     return COLOURS[role] || COLOURS.score;
   }
 
+  var decimalMark = ".";
+
   function number(value) {
-    return value === null || value === undefined ? "–" : Number(value).toFixed(1);
+    if (value === null || value === undefined) return "–";
+    return Number(value).toFixed(1).replace(".", decimalMark);
   }
 
   // Whiskers for the 95 % interval of each bar that has one.
@@ -83,7 +86,7 @@
     spec.series.forEach(function (series) {
       if (spec.kind === "line" && series.ci_low) {
         found.push({
-          label: "95 % interval",
+          label: spec.interval_label || "95 % interval",
           data: series.ci_high,
           isBand: true,
           fill: "+1",
@@ -176,6 +179,7 @@
       data: { labels: spec.labels, datasets: datasets(spec) },
       options: {
         animation: false,
+        locale: document.documentElement.lang || "en",
         responsive: true,
         maintainAspectRatio: false,
         indexAxis: spec.horizontal ? "y" : "x",
@@ -201,6 +205,7 @@
     var blocks = document.querySelectorAll("script.chart-data");
     Array.prototype.forEach.call(blocks, function (block) {
       var spec = JSON.parse(block.textContent);
+      decimalMark = spec.decimal_mark || ".";
       var canvas = document.getElementById(spec.canvas);
       if (!canvas) return;
       if (spec.horizontal) {
