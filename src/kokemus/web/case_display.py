@@ -115,7 +115,16 @@ class Wording:
     def line(self, entry: dict[str, Any]) -> Line:
         kind = entry["kind"]
         label = self.texts.get(f"entry_{kind}", kind)
-        return Line(entry["at"], label, self.details(kind, entry["details"]), entry.get("by"))
+        return Line(entry["at"], label, self.details(kind, entry["details"]), self._by(entry))
+
+    def _by(self, entry: dict[str, Any]) -> str | None:
+        """Who did it; the service's own names for its rules and the command line, worded."""
+        by = entry.get("by")
+        if isinstance(by, str) and by.startswith("rule "):
+            return self.texts["line_rule"].format(rule=by.removeprefix("rule "))
+        if by == "command line":
+            return self.texts["by_command_line"]
+        return by
 
     def details(self, kind: str, details: dict[str, Any]) -> list[str]:
         match kind:

@@ -4,6 +4,7 @@ from typing import Final
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
+        "by_command_line": "the command line",
         "line_from_response": "from a survey response",
         "line_from_event": "from an event",
         "line_rule": "rule {rule}",
@@ -188,6 +189,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sentiment_mixed": "mixed",
     },
     "fi": {
+        "by_command_line": "komentorivi",
         "line_from_response": "kyselyvastauksesta",
         "line_from_event": "tapahtumasta",
         "line_rule": "sääntö {rule}",
@@ -374,6 +376,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sentiment_mixed": "ristiriitainen",
     },
     "sv": {
+        "by_command_line": "kommandoraden",
         "line_from_response": "från ett enkätsvar",
         "line_from_event": "från en händelse",
         "line_rule": "regel {rule}",
