@@ -69,11 +69,15 @@ def search_feedback(
     filters: FeedbackFilters,
     *,
     visible_touchpoints: frozenset[int] | None = None,
+    visible_units: frozenset[int] | None = None,
     before: int | None = None,
     limit: int = PAGE,
 ) -> FeedbackPage:
-    """Free-text answers as analysed (redacted), the latest analysed first; `before` pages on."""
-    query = _query(session, filters, visible_touchpoints)
+    """Free-text answers as analysed (redacted), the latest analysed first; `before` pages on.
+
+    With `visible_touchpoints`, only answers at those touchpoints or, when `visible_units`
+    is given, answered for those units."""
+    query = _query(session, filters, visible_touchpoints, visible_units)
     if before is not None:
         query = query.where(TextAnalysisRecord.id < before)
     rows = session.execute(query.order_by(TextAnalysisRecord.id.desc()).limit(limit + 1)).all()
@@ -104,7 +108,10 @@ def search_feedback(
 
 
 def _query(
-    session: Session, filters: FeedbackFilters, visible: frozenset[int] | None
+    session: Session,
+    filters: FeedbackFilters,
+    visible: frozenset[int] | None,
+    units: frozenset[int] | None = None,
 ) -> Select[TextAnalysisRecord, datetime | None, str, str, int | None]:
     query = (
         select(
@@ -119,7 +126,12 @@ def _query(
         .outerjoin(Unit, Unit.id == Response.unit_id)
     )
     if visible is not None:
-        query = query.where(TextAnalysisRecord.touchpoint_id.in_(visible or {-1}))
+        query = query.where(
+            or_(
+                TextAnalysisRecord.touchpoint_id.in_(visible or {-1}),
+                Response.unit_id.in_(units or {-1}),
+            )
+        )
     zone = organisation_zone()
     if filters.first is not None:
         query = query.where(Response.submitted_at >= datetime.combine(filters.first, time(), zone))

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from kokemus.enrich.models import TextAnalysisRecord
@@ -35,6 +35,7 @@ def story_wall(
     *,
     now: datetime,
     visible_touchpoints: frozenset[int] | None = None,
+    visible_units: frozenset[int] | None = None,
 ) -> list[Story]:
     """The stories, grouped, each with the reason it was chosen."""
     since = now - timedelta(days=wall.days)
@@ -46,7 +47,13 @@ def story_wall(
         .where(Response.submitted_at >= since)
     )
     if visible_touchpoints is not None:
-        query = query.where(TextAnalysisRecord.touchpoint_id.in_(visible_touchpoints or {-1}))
+        # Told at the user's touchpoints, or answered for the user's units.
+        query = query.where(
+            or_(
+                TextAnalysisRecord.touchpoint_id.in_(visible_touchpoints or {-1}),
+                Response.unit_id.in_(visible_units or {-1}),
+            )
+        )
     if wall.unit:
         context = read_context(session)
         if wall.unit not in context.unit_ids:

@@ -8,16 +8,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kokemus.accounts.sessions import SignedIn
 from kokemus.api.deps import AppDatabase, AppSettings, DbSession
 from kokemus.audit.service import record
-from kokemus.customers.access import scoped_touchpoint_ids
+from kokemus.customers.access import scoped_touchpoint_ids, scoped_unit_ids
 from kokemus.enrich.corrections import correct_labels, known_themes
 from kokemus.enrich.explorer import FeedbackFilters, search_feedback
 from kokemus.enrich.models import TextAnalysisRecord
 from kokemus.errors import DomainError
 from kokemus.journeys.models import Touchpoint, Unit
+from kokemus.surveys.models import Response as SurveyResponse
 from kokemus.text.sentiment import LABELS
 from kokemus.text.themes import default_taxonomy
 from kokemus.web import layout
@@ -76,6 +78,7 @@ def explorer(
                 session,
                 filters,
                 visible_touchpoints=scoped_touchpoint_ids(session, user),
+                visible_units=scoped_unit_ids(session, user),
                 before=before,
             )
         except DomainError as error:
@@ -141,8 +144,7 @@ def save_labels(
         return layout.forbidden(request, user)
     with database.write_transaction() as session:
         analysis = session.get(TextAnalysisRecord, analysis_id)
-        visible = scoped_touchpoint_ids(session, user)
-        if analysis is None or (visible is not None and analysis.touchpoint_id not in visible):
+        if analysis is None or not _may_see(session, user, analysis):
             return layout.message(request, user, "not_found_title", "", 404)
         before = {"sentiment": analysis.sentiment, "themes": list(analysis.themes)}
         try:
@@ -197,3 +199,15 @@ def _theme_labels(language: str) -> list[tuple[str, str]]:
         (theme, labels[theme].get(language) or labels[theme].get("en") or theme)
         for theme in known_themes()
     ]
+
+
+def _may_see(session: Session, user: SignedIn, analysis: TextAnalysisRecord) -> bool:
+    """Told at one of the user's touchpoints, or answered for one of their units."""
+    touchpoints = scoped_touchpoint_ids(session, user)
+    if touchpoints is None or analysis.touchpoint_id in touchpoints:
+        return True
+    units = scoped_unit_ids(session, user) or frozenset()
+    unit = session.scalar(
+        select(SurveyResponse.unit_id).where(SurveyResponse.id == analysis.response_id)
+    )
+    return unit is not None and unit in units

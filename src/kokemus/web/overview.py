@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kokemus.accounts.scope import visible_unit_ids
 from kokemus.accounts.sessions import SignedIn
 from kokemus.api.deps import AppSettings, DbSession
-from kokemus.customers.access import scoped_touchpoint_ids, visible_counts
+from kokemus.customers.access import scoped_touchpoint_ids, scoped_unit_ids, visible_counts
 from kokemus.enrich.story_wall import WallRequest, story_wall
 from kokemus.errors import DomainError
 from kokemus.ingest.models import Source
@@ -177,6 +177,7 @@ def _sections(
             ),
             now=utcnow(),
             visible_touchpoints=scoped_touchpoint_ids(session, user),
+            visible_units=scoped_unit_ids(session, user),
         )[:6],
     }
 

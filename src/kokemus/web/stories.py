@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from kokemus.api.deps import DbSession
-from kokemus.customers.access import scoped_touchpoint_ids
+from kokemus.customers.access import scoped_touchpoint_ids, scoped_unit_ids
 from kokemus.enrich.story_wall import WallRequest, story_wall
 from kokemus.errors import DomainError
 from kokemus.journeys.models import Touchpoint, Unit
@@ -45,6 +45,7 @@ def wall(
             WallRequest(unit or None, touchpoint or None, theme or None, days, group_by),
             now=utcnow(),
             visible_touchpoints=scoped_touchpoint_ids(session, user),
+            visible_units=scoped_unit_ids(session, user),
         )
     except DomainError as error:
         errors.append(str(error))
