@@ -69,6 +69,15 @@ def main() -> None:
                 session,
                 NewUser(email="bench@example.com", role="admin", password=PASSWORD, language="en"),
             )
+            # A store's manager: the overview's moments and stories are the store's own.
+            manager = NewUser(
+                email="store@example.com",
+                role="manager",
+                password=PASSWORD,
+                language="fi",
+                units=("store-jyvaskyla",),
+            )
+            create_user(session, manager)
             customer = session.scalars(select(Customer.id).order_by(Customer.id)).first()
             survey = session.scalars(select(Survey.id).order_by(Survey.id)).first()
         app = create_app(Settings(database_url=url), database)
@@ -97,6 +106,14 @@ def main() -> None:
                 print(
                     f"  {path}: median {median * 1000:.0f} ms, slowest {slowest * 1000:.0f} ms "
                     f"({median / baseline:.0f}x the empty page)"
+                )
+        with TestClient(app) as client:
+            sign_in(client, "store@example.com")
+            for path in ("/", "/feedback", "/stories", "/cases"):
+                median, slowest = timed(client, path, arguments.repeat)
+                print(
+                    f"  {path} (a store's manager): median {median * 1000:.0f} ms, "
+                    f"slowest {slowest * 1000:.0f} ms ({median / baseline:.0f}x the empty page)"
                 )
         database.dispose()
 
