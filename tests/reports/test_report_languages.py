@@ -91,6 +91,11 @@ def test_a_finnish_report(report_store: Database) -> None:
     assert "monitor it" not in text
     assert "Most common paths" not in text
     assert "Yleisimmät reitit (2 asiakasta)" in text
+    expectation = document.by_id("expectation").text
+    said = re.search(r"Kaikki kohtaamispisteet: [^)]*\)", expectation)
+    assert said, expectation
+    assert re.search(r"heikko \d+,\d\s%", said.group()), said.group()
+    assert not re.search(r"\d\.\d", said.group())
 
 
 def test_a_swedish_report_and_english_by_default(report_store: Database) -> None:

@@ -162,10 +162,12 @@ def expectation_gap(session: Session, request: ReportRequest, names: Names) -> S
     )
     total = result.total.estimate
     summary = ", ".join(
-        f"{word(texts, name)} {share:.1f} %" for name, share in total.shares.items()
+        f"{word(texts, name)} {share:.1f} %".replace(".", texts["decimal_mark"])
+        for name, share in total.shares.items()
     )
+    mark = texts["decimal_mark"]
     said = texts["expectation_all"].format(
-        summary=summary, n=count(total), net=figure("expectation", total.value)
+        summary=summary, n=count(total), net=figure("expectation", total.value).replace(".", mark)
     )
     return Section("expectation", title, (intro, said), charts=(localised(chart, texts),))
 
