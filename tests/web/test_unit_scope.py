@@ -53,7 +53,7 @@ def clients(settings: Settings, database: Database) -> Iterator[dict[str, TestCl
 
 def customer_id(database: Database) -> int:
     with database.transaction() as session:
-        found = session.scalar(select(Response.customer_id))
+        found: int | None = session.scalar(select(Response.customer_id))
     assert found is not None
     return found
 
