@@ -234,3 +234,11 @@ def test_corrections_need_the_role_and_the_form_token(feedback: Feedback) -> Non
         unchanged = session.get(TextAnalysisRecord, record.id)
         assert unchanged is not None
         assert unchanged.sentiment == record.sentiment
+
+
+def test_comments_name_their_touchpoint_and_unit(feedback: Feedback) -> None:
+    page = feedback.client("analyst@example.com").get("/feedback")
+    assert "<span>Home delivery</span>" in page.text
+    assert "<span>Delivery partner</span>" in page.text
+    assert "<span>home-delivery</span>" not in page.text
+    assert '<option value="carrier">Delivery partner</option>' in page.text

@@ -83,6 +83,7 @@ def explorer(
             )
         except DomainError as error:
             errors.append(str(error))
+    touchpoints, units = _touchpoints(session), _units(session)
     chosen = {
         "from": from_,
         "to": to,
@@ -100,8 +101,10 @@ def explorer(
         "errors": errors,
         "chosen": chosen,
         "page": page,
-        "touchpoints": _touchpoints(session),
-        "units": list(session.scalars(select(Unit.key).order_by(Unit.key))),
+        "touchpoints": touchpoints,
+        "units": units,
+        "unit_names": dict(units),
+        "touchpoint_names": dict(touchpoints),
         "themes": _theme_labels(user.language),
         "theme_names": dict(_theme_labels(user.language)),
         "labels": LABELS,
@@ -182,6 +185,13 @@ def _day(value: str, field: str, texts: dict[str, str], errors: list[str]) -> da
         pass
     errors.append(texts["bad_day"].format(field=field, value=value))
     return None
+
+
+def _units(session: DbSession) -> list[tuple[str, str]]:
+    return [
+        (row.key, row.name)
+        for row in session.execute(select(Unit.key, Unit.name).order_by(Unit.name))
+    ]
 
 
 def _touchpoints(session: DbSession) -> list[tuple[str, str]]:
