@@ -101,3 +101,12 @@ def test_reasons_are_said_in_the_users_language(
     assert not any(
         re.search(r"\b[a-z]+_[a-z]+\b|\b(about|days old|comments here)\b", r) for r in reasons
     )
+
+
+def test_units_go_by_their_names(client: TestClient) -> None:
+    page = client.get("/stories", params={"days": 365, "group_by": "unit"})
+    assert page.status_code == 200
+    headings = re.findall(r'<h2 id="group-\d+">([^<]*)</h2>', page.text)
+    assert "Delivery partner" in headings
+    assert "carrier" not in headings
+    assert '<option value="logistics">Logistics</option>' in page.text

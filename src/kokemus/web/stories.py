@@ -56,6 +56,10 @@ def wall(
     touchpoint_names = dict(
         session.execute(select(Touchpoint.key, Touchpoint.name).order_by(Touchpoint.position)).all()
     )
+    units = [
+        (key, name)
+        for key, name in session.execute(select(Unit.key, Unit.name).order_by(Unit.name))
+    ]
     context = {
         "st": texts,
         "errors": errors,
@@ -63,7 +67,8 @@ def wall(
         "chosen": {"unit": unit, "touchpoint": touchpoint, "theme": theme, "days": days},
         "group_by": group_by,
         "days_options": DAYS,
-        "units": list(session.scalars(select(Unit.key).order_by(Unit.key))),
+        "units": units,
+        "unit_names": dict(units),
         "touchpoint_names": touchpoint_names,
         "theme_names": theme_names,
     }
