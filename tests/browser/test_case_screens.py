@@ -120,7 +120,7 @@ def test_work_a_case_from_new_to_resolved(
 
     resolution = page.locator("#resolution-form")
     resolution.get_by_label("Laji").select_option(label="Hyvitys")
-    resolution.get_by_label("Summa").fill("50.00")
+    resolution.get_by_label("Summa").fill("50,00")
     resolution.get_by_role("button", name="Tallenna ratkaisu").click()
     expect(page.get_by_role("status")).to_have_text("Ratkaisu tallennettiin.")
 
@@ -129,7 +129,7 @@ def test_work_a_case_from_new_to_resolved(
     expect(page.get_by_role("status")).to_have_text("Tila muutettiin.")
     facts = page.get_by_role("region", name="Tapaus", exact=True)
     expect(facts).to_contain_text("Ratkaistu")
-    expect(facts).to_contain_text("Hyvitys, 50.00 EUR")
+    expect(facts).to_contain_text("Hyvitys, 50,00 EUR")
     expect(facts).to_contain_text("Kuljetusyhtiön käsittely")
     expect(timeline).to_contain_text("Selvityksessä → Ratkaistu")
     problems += look(page, screenshots, "case-resolved")

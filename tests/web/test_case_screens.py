@@ -367,3 +367,20 @@ def test_the_timeline_says_escalations_and_signals_in_words(loop: Loop, database
         assert raw not in timeline
     damaged = loop.client("ella@example.com").get(f"/cases/{loop.ids['damaged']}")
     assert "response_id:" not in damaged.text
+
+
+def test_a_finnish_amount_is_typed_and_shown_with_a_decimal_comma(
+    loop: Loop, database: Database
+) -> None:
+    with database.write_transaction() as session:
+        found = session.scalar(select(User).where(User.email == "asta@kauppa.fi"))
+        assert found is not None
+        found.language = "fi"
+    client = loop.client("asta@kauppa.fi")
+    base = f"/cases/{loop.ids['damaged']}"
+    saved = post(client, f"{base}/resolution", kind="compensation", amount="49,90", currency="EUR")
+    assert saved.status_code == 303
+    assert loop.case("damaged").compensation_minor == 4990
+    page = client.get(base)
+    assert "49,90 EUR" in page.text
+    assert "49.90" not in page.text

@@ -149,12 +149,14 @@ class Wording:
                 return _given(self.cause(details.get("key")), details.get("note"))
             case "resolution":
                 amount = details.get("amount")
-                money = f"{amount} {details.get('currency')}" if amount else None
+                shown = str(amount).replace(".", self.texts["decimal_mark"])
+                money = f"{shown} {details.get('currency')}" if amount else None
                 kind_name = self.texts.get(f"resolution_{details.get('kind')}")
                 return _given(kind_name, money, details.get("note"))
             case "contact":
                 channel = self.texts.get(f"channel_{details.get('channel')}")
-                return _given(channel, details.get("contacted_at"))
+                contacted = _moment(details.get("contacted_at"))
+                return _given(channel, when(contacted) if contacted else None)
             case "note" | "partner_note":
                 return _given(details.get("text"))
             case "signal":

@@ -4,6 +4,7 @@ from typing import Final
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
+        "decimal_mark": ".",
         "by_command_line": "the command line",
         "line_from_response": "from a survey response",
         "line_from_event": "from an event",
@@ -189,6 +190,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sentiment_mixed": "mixed",
     },
     "fi": {
+        "decimal_mark": ",",
         "by_command_line": "komentorivi",
         "line_from_response": "kyselyvastauksesta",
         "line_from_event": "tapahtumasta",
@@ -321,7 +323,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "record_resolution": "Kirjaa ratkaisu",
         "kind": "Laji",
         "amount": "Summa",
-        "amount_hint": "Tarvitaan palautukseen ja hyvitykseen, esim. 49.90.",
+        "amount_hint": "Tarvitaan palautukseen ja hyvitykseen, esim. 49,90.",
         "currency": "Valuutta",
         "save_resolution": "Tallenna ratkaisu",
         "add_note": "Lisää huomautus",
@@ -376,6 +378,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sentiment_mixed": "ristiriitainen",
     },
     "sv": {
+        "decimal_mark": ",",
         "by_command_line": "kommandoraden",
         "line_from_response": "från ett enkätsvar",
         "line_from_event": "från en händelse",
@@ -506,7 +509,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "record_resolution": "Ange lösningen",
         "kind": "Typ",
         "amount": "Belopp",
-        "amount_hint": "Behövs för återbetalning och ersättning, till exempel 49.90.",
+        "amount_hint": "Behövs för återbetalning och ersättning, till exempel 49,90.",
         "currency": "Valuta",
         "save_resolution": "Spara lösningen",
         "add_note": "Lägg till en anteckning",

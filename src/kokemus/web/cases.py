@@ -476,7 +476,7 @@ def record_resolution(
 ) -> Response:
     def change(ctx: CaseContext, case: Case) -> None:
         # The currency field keeps its default when no amount is given: then it means nothing.
-        given = amount.strip() or None
+        given = _amount(amount)
         service.record_resolution(
             ctx,
             case,
@@ -488,6 +488,14 @@ def record_resolution(
 
     draft = {"kind": kind, "amount": amount, "currency": currency, "note": note}
     return _change(request, database, settings, user, case_id, csrf, "resolution", draft, change)
+
+
+def _amount(typed: str) -> str | None:
+    """An amount as typed; a decimal comma ("49,90", as fi and sv write it) is a point."""
+    text = typed.strip()
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    return text or None
 
 
 @router.post("/cases/{case_id}/notes", response_class=HTMLResponse)
