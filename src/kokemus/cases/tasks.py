@@ -84,11 +84,15 @@ def start_at(session: Session, moment: datetime) -> None:
 
 
 def _fire_all(
-    ctx: CaseContext, rules: list[Rule], found: list[Signal], report: EvaluationReport
+    ctx: CaseContext,
+    rules: list[Rule],
+    found: list[Signal],
+    report: EvaluationReport,
+    max_age: timedelta,
 ) -> None:
     history = History(ctx.session)
     for signal in found:
-        if signal.at < ctx.now - MAX_SIGNAL_AGE:
+        if signal.at < ctx.now - max_age:
             continue
         for rule in rules:
             if matches(rule, signal, history):
@@ -123,7 +127,9 @@ def _ready(session: Session, response_ids: list[int], now: datetime) -> dict[int
     }
 
 
-def _responses_batch(ctx: CaseContext, rules: list[Rule], report: EvaluationReport) -> int:
+def _responses_batch(
+    ctx: CaseContext, rules: list[Rule], report: EvaluationReport, max_age: timedelta
+) -> int:
     cursor = _cursor(ctx.session, ANSWER_CURSOR)
     rows = ctx.session.execute(
         select(Answer.id, Answer.response_id)
@@ -146,14 +152,16 @@ def _responses_batch(ctx: CaseContext, rules: list[Rule], report: EvaluationRepo
             break
         take.append(response_id)
     if rules and take:
-        _fire_all(ctx, rules, load_responses(ctx.session, take), report)
+        _fire_all(ctx, rules, load_responses(ctx.session, take), report, max_age)
     report.responses += len(take)
     moved = position > cursor.position
     cursor.position, cursor.updated_at = max(cursor.position, position), ctx.now
     return len(take) if moved else 0
 
 
-def _events_batch(ctx: CaseContext, rules: list[Rule], report: EvaluationReport) -> int:
+def _events_batch(
+    ctx: CaseContext, rules: list[Rule], report: EvaluationReport, max_age: timedelta
+) -> int:
     cursor = _cursor(ctx.session, EVENT_CURSOR)
     rows = ctx.session.execute(
         select(
@@ -171,16 +179,21 @@ def _events_batch(ctx: CaseContext, rules: list[Rule], report: EvaluationReport)
     if not rows:
         return 0
     if rules:
-        _fire_all(ctx, rules, load_events(ctx.session, rows), report)
+        _fire_all(ctx, rules, load_events(ctx.session, rows), report, max_age)
     report.events += len(rows)
     cursor.position, cursor.updated_at = rows[-1][0], ctx.now
     return len(rows)
 
 
 def evaluate_pending(
-    database: Database, *, now: datetime | None = None, public_url: str | None = None
+    database: Database,
+    *,
+    now: datetime | None = None,
+    public_url: str | None = None,
+    max_age: timedelta = MAX_SIGNAL_AGE,
 ) -> EvaluationReport:
-    """Evaluate the rules on every new response and event, batch by batch."""
+    """Evaluate the rules on every new response and event, batch by batch; signals older
+    than `max_age` open nothing."""
     report = EvaluationReport()
     while True:
         with database.write_transaction() as session:
@@ -190,8 +203,8 @@ def evaluate_pending(
             by_kind = {
                 kind: [r for r in rules if r.signal == kind] for kind in ("response", "event")
             }
-            done = _responses_batch(ctx, by_kind["response"], report)
-            done += _events_batch(ctx, by_kind["event"], report)
+            done = _responses_batch(ctx, by_kind["response"], report, max_age)
+            done += _events_batch(ctx, by_kind["event"], report, max_age)
         if not done:
             return report
 

@@ -2,8 +2,10 @@
 they had been on, and the earliest of the cases they open are worked the way a service
 team works them, so the case screens show every stage of a case.
 
-Everything happens at the demo's present, the first moment after its year, and is the
-same for the same year and seed.
+The cases open a few hours before the demo is built, as if the rules had been switched on
+then over the imported year, so their SLA clocks run in real time when the demo is served
+(opened at the year's end, every case would be long past its SLA). Which cases open, and
+what is done on them, is the same for the same year and seed.
 """
 
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from kokemus.store.base import utcnow
 from kokemus.surveys.models import Invitation
 
 RECENT = timedelta(days=14)
+OPENED_AGO = timedelta(hours=3)
 # Who works the demo's cases, as their timelines name them.
 SERVICE_TEAM = Viewer("admin", (), None, "Kaari Oy:n asiakaspalvelu")
 DAMAGED = ("damaged-delivery", "delivery-damaged")  # from an answer, from the carrier
@@ -37,11 +40,13 @@ class DemoCases:
 
 def open_recent_cases(database: Database, period: Period) -> DemoCases:
     """Run the shipped rules over the last RECENT of the year, then work some cases."""
+    since = period.closes - RECENT
+    present = max(period.closes, utcnow() - OPENED_AGO)
     with database.write_transaction() as session:
-        start_at(session, period.closes - RECENT)
-    report = evaluate_pending(database, now=period.closes)
+        start_at(session, since)
+    report = evaluate_pending(database, now=present, max_age=present - since)
     with database.write_transaction() as session:
-        worked = _work(session, period.closes)
+        worked = _work(session, present)
         _follow_ups_sent(session)
     return DemoCases(len(report.cases), worked)
 
@@ -113,5 +118,5 @@ def _ctx(session: Session, present: datetime, n: int) -> CaseContext:
 
 
 def _at(present: datetime, n: int) -> datetime:
-    """A working moment soon after the present, never after the real present."""
-    return min(present + timedelta(hours=2, minutes=7 * n), utcnow())
+    """A working moment soon after the cases opened, never after the real present."""
+    return min(present + timedelta(minutes=30 + 2 * n), utcnow())
