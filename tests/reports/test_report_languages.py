@@ -17,6 +17,7 @@ from kokemus.insights.moments_service import MomentsQuery, moments_of_truth
 from kokemus.insights.survey_data import SurveyDriverQuery, survey_drivers
 from kokemus.reports.context import ReportRequest
 from kokemus.reports.period import parse_period
+from kokemus.reports.reasons import warning_text
 from kokemus.reports.report import build_report
 from kokemus.reports.report_texts import LANGUAGES, TEXTS
 from kokemus.reports.standalone import render_report
@@ -142,3 +143,25 @@ def test_a_units_report_analyses_that_unit(report_store: Database) -> None:
     assert re.search(r"Most common paths \(2 customers\)", ecommerce.by_id("journeys").text)
     with pytest.raises(Exception, match="unit"):
         report_document(report_store, unit="moon")
+
+
+def test_a_finnish_report_says_driver_warnings_and_goal_reasons_in_finnish(
+    report_store: Database,
+) -> None:
+    document = report_document(report_store, language="fi")
+    query = SurveyDriverQuery("delivery", *OCTOBER, outcome="score", themes=True)
+    with report_store.transaction() as session:
+        _, analysis = survey_drivers(session, query)
+    small = next(w for w in analysis.warnings if w.code == "small_sample")
+    notes = [node.text for node in document.by_id("drivers").all("p")]
+    assert f"Vastaajia {small.params['n']}, selittäjiä {small.params['p']}" in " ".join(notes)
+    assert warning_text(small, "fi") in notes
+    assert not any(warning.message in notes for warning in analysis.warnings)
+    assert any("r = 0," in note for note in notes)
+    header, *rows = document.by_id("goals").all("table")[0].rows()
+    assert header[-1] == "Miksi"
+    # By hand: the organisation's October NPS +27.3 against a target of +10.
+    assert rows[0][-1] == "luku 27,3 saavutti tavoitteen 10"
+    assert rows[1][-1].startswith("nyt 66,7, mutta tavoite 50 on luottamusvälin")
+    english = report_document(report_store).by_id("goals").all("table")[0].rows()
+    assert english[1][-1] == "27.3 reached the target 10"

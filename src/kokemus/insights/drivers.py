@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from typing import Any, Literal
@@ -56,6 +56,8 @@ class DriverDataError(DomainError):
 class AnalysisWarning:
     code: str
     message: str
+    # The facts in `message`, so that a report can say it in its own language.
+    params: dict[str, str | int | float] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,10 @@ class DriverAnalysis:
     level: float
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # The JSON keeps each warning as its code and English message, as it always has.
+        view = asdict(self)
+        view["warnings"] = [{"code": w.code, "message": w.message} for w in self.warnings]
+        return view
 
 
 class _Degenerate(Exception):
@@ -398,14 +403,18 @@ def _warnings(
     if rows_dropped:
         warnings.append(
             AnalysisWarning(
-                "rows_dropped", f"{rows_dropped} rows with a missing value were left out"
+                "rows_dropped",
+                f"{rows_dropped} rows with a missing value were left out",
+                {"n": rows_dropped},
             )
         )
     warnings.extend(_small_sample(len(y), len(names)))
     for name in (name for name, fixed in zip(names, constant, strict=True) if fixed):
         warnings.append(
             AnalysisWarning(
-                "constant_driver", f"{name} has the same value in every row: importance 0"
+                "constant_driver",
+                f"{name} has the same value in every row: importance 0",
+                {"driver": name},
             )
         )
     warnings.extend(_collinearity(x[:, ~constant], y, _varying(names, constant)))
@@ -415,6 +424,7 @@ def _warnings(
                 "bootstrap_skipped",
                 f"{skipped} of {resamples} resamples had a constant outcome or collinear "
                 "drivers and were left out of the intervals",
+                {"skipped": skipped, "resamples": resamples},
             )
         )
     return warnings
@@ -429,6 +439,13 @@ def _small_sample(n: int, p: int) -> list[AnalysisWarning]:
             "small_sample",
             f"{n} respondents for {p} drivers: importances are unstable below {needed} "
             f"(at least {MIN_ROWS}, and {ROWS_PER_DRIVER} per driver)",
+            {
+                "n": n,
+                "p": p,
+                "needed": needed,
+                "min_rows": MIN_ROWS,
+                "per_driver": ROWS_PER_DRIVER,
+            },
         )
     ]
 
@@ -438,6 +455,7 @@ def _sampled_orders(p: int, exact_limit: int, permutations: int) -> AnalysisWarn
         "sampled_orders",
         f"LMG estimated from {_even(permutations)} random orders of the {p} drivers "
         f"(exact up to {exact_limit}): importances carry some sampling noise",
+        {"orders": _even(permutations), "p": p, "exact_limit": exact_limit},
     )
 
 
@@ -448,6 +466,7 @@ def _collinearity(x: Matrix, y: Vector, names: Sequence[str]) -> list[AnalysisWa
             "collinear_drivers",
             f"{names[i]} and {names[j]} correlate at r = {rxx[i, j]:.2f}: "
             "how their shared part is split between them is uncertain",
+            {"first": names[i], "second": names[j], "r": float(rxx[i, j])},
         )
         for i, j in combinations(range(len(names)), 2)
         if abs(rxx[i, j]) >= COLLINEAR_R
@@ -458,6 +477,7 @@ def _collinearity(x: Matrix, y: Vector, names: Sequence[str]) -> list[AnalysisWa
             "high_vif",
             f"{name} has a variance inflation factor of {vif:.1f} (≥ {VIF_LIMIT:g}): "
             "it is largely explained by the other drivers",
+            {"driver": name, "vif": float(vif), "limit": VIF_LIMIT},
         )
         for name, vif in zip(names, inflation, strict=True)
         if vif >= VIF_LIMIT

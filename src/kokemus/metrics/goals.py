@@ -19,7 +19,7 @@ A past period is judged on its figure alone, not its interval: that is what was 
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -35,6 +35,34 @@ class GoalStatus:
     status: Status
     projected: float | None
     reason: str
+    # The reason as a code and its facts, so that a report can say it in its own language.
+    reason_code: str = field(default="", compare=False)
+    reason_params: dict[str, str | int | float] = field(default_factory=dict, compare=False)
+
+
+# Each reason code's English text, filled in with its params as `goal_status` gives them.
+REASONS = {
+    "not_started": "starts {start}",
+    "no_responses_yet": "no responses yet",
+    "withheld_yet": "withheld: fewer respondents than the anonymity threshold yet",
+    "no_responses_period": "no responses for the period",
+    "withheld_period": "withheld: fewer respondents than the anonymity threshold for the period",
+    "reached": "{value:.1f} reached the target {target:g}",
+    "fell_short": "{value:.1f} fell short of the target {target:g}",
+    "short_now": "now {value:.1f}, short of the target {target:g}",
+    "short_now_late": "now {value:.1f}, short of the target {target:g}; the trend reaches it "
+    "only late ({projected:.1f} at the end)",
+    "trend_short": "now {value:.1f}, but the trend ends at {projected:.1f}, short of {target:g}",
+    "inside_interval": "now {value:.1f}, but the target {target:g} is inside the interval "
+    "{ci_low:.1f}..{ci_high:.1f} (n = {n})",
+    "on_track": "now {value:.1f}, {projected:.1f} at the end; target {target:g}",
+}
+
+
+def _status(
+    status: Status, projected: float | None, code: str, /, **params: str | int | float
+) -> GoalStatus:
+    return GoalStatus(status, projected, REASONS[code].format(**params), code, params)
 
 
 def goal_status(
@@ -50,12 +78,12 @@ def goal_status(
     if period_end <= period_start:
         raise ValueError(f"period_end: {period_end} is not after period_start {period_start}")
     if now < period_start:
-        return GoalStatus("not_started", None, f"starts {period_start.date().isoformat()}")
+        return _status("not_started", None, "not_started", start=period_start.date().isoformat())
     value = current.value
     if now >= period_end:
         return _ended(target, higher_is_better, current)
     if value is None:
-        return GoalStatus("at_risk", None, _no_figure(current, "yet"))
+        return _status("at_risk", None, _no_figure(current, "yet"))
     points = [(at, figure) for at, figure in history if period_start <= at < now]
     projected = _projection(points + [(now, value)], period_start, period_end, current.metric)
     return _in_progress(target, higher_is_better, current, value, projected)
@@ -64,33 +92,31 @@ def goal_status(
 def _ended(target: float, higher_is_better: bool, current: Estimate) -> GoalStatus:
     value = current.value
     if value is None:
-        return GoalStatus("missed", None, _no_figure(current, "for the period"))
+        return _status("missed", None, _no_figure(current, "period"))
     if reaches(value, target, higher_is_better):
-        return GoalStatus("met", value, f"{value:.1f} reached the target {target:g}")
-    return GoalStatus("missed", value, f"{value:.1f} fell short of the target {target:g}")
+        return _status("met", value, "reached", value=value, target=target)
+    return _status("missed", value, "fell_short", value=value, target=target)
 
 
 def _in_progress(
     target: float, higher_is_better: bool, current: Estimate, value: float, projected: float
 ) -> GoalStatus:
     worse_end = current.ci_low if higher_is_better else current.ci_high
+    facts = {"value": value, "target": target, "projected": projected}
     if not reaches(value, target, higher_is_better):
-        reason = f"now {value:.1f}, short of the target {target:g}"
-        if reaches(projected, target, higher_is_better):
-            reason += f"; the trend reaches it only late ({projected:.1f} at the end)"
-        return GoalStatus("at_risk", projected, reason)
+        late = reaches(projected, target, higher_is_better)
+        return _status("at_risk", projected, "short_now_late" if late else "short_now", **facts)
     if not reaches(projected, target, higher_is_better):
-        reason = f"now {value:.1f}, but the trend ends at {projected:.1f}, short of {target:g}"
-        return GoalStatus("at_risk", projected, reason)
-    if worse_end is not None and not reaches(worse_end, target, higher_is_better):
-        reason = (
-            f"now {value:.1f}, but the target {target:g} is inside the interval "
-            f"{current.ci_low:.1f}..{current.ci_high:.1f} (n = {current.n})"
-        )
-        return GoalStatus("at_risk", projected, reason)
-    return GoalStatus(
-        "on_track", projected, f"now {value:.1f}, {projected:.1f} at the end; target {target:g}"
-    )
+        return _status("at_risk", projected, "trend_short", **facts)
+    if (
+        worse_end is not None
+        and current.ci_low is not None
+        and current.ci_high is not None
+        and not reaches(worse_end, target, higher_is_better)
+    ):
+        interval = {"ci_low": current.ci_low, "ci_high": current.ci_high, "n": current.n}
+        return _status("at_risk", projected, "inside_interval", **facts, **interval)
+    return _status("on_track", projected, "on_track", **facts)
 
 
 def reaches(value: float, target: float, higher_is_better: bool) -> bool:
@@ -98,9 +124,7 @@ def reaches(value: float, target: float, higher_is_better: bool) -> bool:
 
 
 def _no_figure(current: Estimate, when: str) -> str:
-    if current.withheld:
-        return f"withheld: fewer respondents than the anonymity threshold {when}"
-    return f"no responses {when}"
+    return f"{'withheld' if current.withheld else 'no_responses'}_{when}"
 
 
 def _projection(

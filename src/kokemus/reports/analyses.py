@@ -29,6 +29,7 @@ from kokemus.metrics.goals_service import unit_subtree
 from kokemus.reports.charts import Chart, Series, Table, figure
 from kokemus.reports.context import Names, Quote, ReportRequest, Section
 from kokemus.reports.localise import metric_name, word
+from kokemus.reports.reasons import warning_text
 from kokemus.reports.report_texts import report_texts
 from kokemus.surveys.models import Response, Survey
 
@@ -164,7 +165,7 @@ def key_drivers(session: Session, request: ReportRequest, names: Names) -> Secti
             n=analysis.n,
             dropped=dropped,
         ),
-        *(warning.message for warning in analysis.warnings),
+        *(warning_text(warning, request.language, label) for warning in analysis.warnings),
     )
     return Section("drivers", title, notes, charts=(chart,))
 

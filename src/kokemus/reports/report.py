@@ -37,6 +37,7 @@ from kokemus.reports.charts import (
 )
 from kokemus.reports.context import Names, Quote, ReportRequest, Section, read_names
 from kokemus.reports.localise import localised, localised_table, metric_name, word
+from kokemus.reports.reasons import goal_reason_text
 from kokemus.reports.report_texts import report_texts
 from kokemus.surveys.models import Response, Survey
 
@@ -270,7 +271,7 @@ def goals(session: Session, request: ReportRequest, names: Names) -> Section:
                 "–" if current is None else count(current),
                 figure(goal.metric, report.status.projected),
                 texts.get(f"status:{report.status.status}", report.status.status),
-                report.status.reason,
+                goal_reason_text(report.status, request.language),
             )
         )
     table = Table(

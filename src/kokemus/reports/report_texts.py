@@ -2,8 +2,10 @@
 
 `col:` keys name chart and table columns and series as the chart helpers give them in
 English; `metric:`, `test:`, `action:`, `signal:`, `measure:`, `status:` and `sentiment:`
-keys name those codes. `{...}` are filled in by the sections. No key is named like a dict
-method (items, keys, values, get...), which a template would read as the method.
+keys name those codes, and `warning:` and `goal_reason:` keys say a key-driver warning and a
+goal's reason from their code and params (see kokemus.reports.reasons). `{...}` are filled
+in by the sections. No key is named like a dict method (items, keys, values, get...), which a
+template would read as the method.
 """
 
 from typing import Final
@@ -21,6 +23,34 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "withheld": "withheld",
         "significant": "significant",
         "decimal_mark": ".",
+        "warning:rows_dropped": "{n} rows with a missing value were left out",
+        "warning:small_sample": "{n} respondents for {p} drivers: importances are unstable "
+        "below {needed} (at least {min_rows}, and {per_driver} per driver)",
+        "warning:constant_driver": "{driver} has the same value in every row: importance 0",
+        "warning:bootstrap_skipped": "{skipped} of {resamples} resamples had a constant outcome "
+        "or collinear drivers and were left out of the intervals",
+        "warning:sampled_orders": "LMG estimated from {orders} random orders of the {p} drivers "
+        "(exact up to {exact_limit}): importances carry some sampling noise",
+        "warning:collinear_drivers": "{first} and {second} correlate at r = {r}: how their "
+        "shared part is split between them is uncertain",
+        "warning:high_vif": "{driver} has a variance inflation factor of {vif} (≥ {limit}): it "
+        "is largely explained by the other drivers",
+        "goal_reason:not_started": "starts {start}",
+        "goal_reason:no_responses_yet": "no responses yet",
+        "goal_reason:withheld_yet": "withheld: fewer respondents than the anonymity threshold yet",
+        "goal_reason:no_responses_period": "no responses for the period",
+        "goal_reason:withheld_period": "withheld: fewer respondents than the anonymity "
+        "threshold for the period",
+        "goal_reason:reached": "{value} reached the target {target}",
+        "goal_reason:fell_short": "{value} fell short of the target {target}",
+        "goal_reason:short_now": "now {value}, short of the target {target}",
+        "goal_reason:short_now_late": "now {value}, short of the target {target}; the trend "
+        "reaches it only late ({projected} at the end)",
+        "goal_reason:trend_short": "now {value}, but the trend ends at {projected}, short of "
+        "{target}",
+        "goal_reason:inside_interval": "now {value}, but the target {target} is inside the "
+        "interval {ci_low}..{ci_high} (n = {n})",
+        "goal_reason:on_track": "now {value}, {projected} at the end; target {target}",
         "metric:nps": "NPS",
         "metric:enps": "eNPS",
         "metric:csat": "CSAT",
@@ -180,6 +210,37 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "withheld": "ei näytetä",
         "significant": "merkitsevä",
         "decimal_mark": ",",
+        "warning:rows_dropped": "Analyysistä jätettiin pois rivit, joilta puuttui jokin arvo "
+        "({n} kpl)",
+        "warning:small_sample": "Vastaajia {n}, selittäjiä {p}: tärkeydet ovat epävakaita, kun "
+        "vastaajia on alle {needed} (vähintään {min_rows} ja {per_driver} selittäjää kohden)",
+        "warning:constant_driver": "Selittäjällä {driver} on sama arvo joka rivillä, joten sen "
+        "tärkeys on 0",
+        "warning:bootstrap_skipped": "Bootstrap-otoksista {skipped}/{resamples} jätettiin pois "
+        "väleistä, koska niissä selitettävä muuttuja oli vakio tai selittäjät olivat "
+        "kollineaarisia",
+        "warning:sampled_orders": "LMG arvioitiin {orders} satunnaisesta järjestyksestä, sillä "
+        "selittäjiä on {p} (tarkka laskenta enintään {exact_limit} selittäjälle): tärkeyksissä "
+        "on siksi jonkin verran otantavaihtelua",
+        "warning:collinear_drivers": "Selittäjien {first} ja {second} korrelaatio on r = {r}, "
+        "joten on epävarmaa, miten niiden yhteinen osuus jakautuu niiden kesken",
+        "warning:high_vif": "Selittäjän {driver} varianssin inflaatiokerroin (VIF) on {vif} "
+        "(≥ {limit}): muut selittäjät selittävät sen suurelta osin",
+        "goal_reason:not_started": "alkaa {start}",
+        "goal_reason:no_responses_yet": "vastauksia ei ole vielä",
+        "goal_reason:withheld_yet": "ei näytetä: vastaajia on toistaiseksi alle anonymiteettirajan",
+        "goal_reason:no_responses_period": "jaksolta ei ole vastauksia",
+        "goal_reason:withheld_period": "ei näytetä: jakson vastaajia on alle anonymiteettirajan",
+        "goal_reason:reached": "luku {value} saavutti tavoitteen {target}",
+        "goal_reason:fell_short": "luku {value} jäi tavoitteesta {target}",
+        "goal_reason:short_now": "nyt {value}, eli tavoite {target} ei vielä täyty",
+        "goal_reason:short_now_late": "nyt {value}, eli tavoite {target} ei vielä täyty; "
+        "trendin mukaan se täyttyy vasta myöhään (jakson lopussa {projected})",
+        "goal_reason:trend_short": "nyt {value}, mutta trendin mukaan luku on jakson lopussa "
+        "{projected} ja jää tavoitteesta {target}",
+        "goal_reason:inside_interval": "nyt {value}, mutta tavoite {target} on luottamusvälin "
+        "{ci_low} … {ci_high} sisällä (n = {n})",
+        "goal_reason:on_track": "nyt {value}, jakson lopussa {projected}; tavoite {target}",
         "metric:nps": "NPS",
         "metric:enps": "eNPS",
         "metric:csat": "CSAT",
@@ -343,6 +404,36 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "withheld": "visas inte",
         "significant": "signifikant",
         "decimal_mark": ",",
+        "warning:rows_dropped": "Rader där något värde saknades lämnades utanför analysen "
+        "({n} st.)",
+        "warning:small_sample": "Svarande: {n}, drivkrafter: {p}. Vikterna är instabila med "
+        "färre än {needed} svarande (minst {min_rows} och {per_driver} per drivkraft)",
+        "warning:constant_driver": "{driver} har samma värde på varje rad, så dess vikt är 0",
+        "warning:bootstrap_skipped": "{skipped} av {resamples} bootstrapurval hade ett "
+        "konstant utfall eller kollinjära drivkrafter och lämnades utanför intervallen",
+        "warning:sampled_orders": "LMG skattades utifrån {orders} slumpmässiga ordningar av de "
+        "{p} drivkrafterna (exakt beräkning upp till {exact_limit}): vikterna innehåller därför "
+        "ett visst slumpbrus",
+        "warning:collinear_drivers": "{first} och {second} korrelerar med r = {r}, så det är "
+        "osäkert hur deras gemensamma del fördelas mellan dem",
+        "warning:high_vif": "{driver} har en variansinflationsfaktor (VIF) på {vif} (≥ {limit}): "
+        "den förklaras till stor del av de andra drivkrafterna",
+        "goal_reason:not_started": "börjar {start}",
+        "goal_reason:no_responses_yet": "inga svar ännu",
+        "goal_reason:withheld_yet": "visas inte: hittills färre svarande än anonymitetsgränsen",
+        "goal_reason:no_responses_period": "inga svar under perioden",
+        "goal_reason:withheld_period": "visas inte: färre svarande under perioden än "
+        "anonymitetsgränsen",
+        "goal_reason:reached": "{value} nådde målet {target}",
+        "goal_reason:fell_short": "{value} nådde inte målet {target}",
+        "goal_reason:short_now": "nu {value}, målet {target} är ännu inte nått",
+        "goal_reason:short_now_late": "nu {value}, målet {target} är ännu inte nått; trenden "
+        "når det först sent ({projected} vid periodens slut)",
+        "goal_reason:trend_short": "nu {value}, men trenden slutar på {projected} och når inte "
+        "målet {target}",
+        "goal_reason:inside_interval": "nu {value}, men målet {target} ligger inom "
+        "konfidensintervallet {ci_low} … {ci_high} (n = {n})",
+        "goal_reason:on_track": "nu {value}, {projected} vid periodens slut; mål {target}",
         "metric:nps": "NPS",
         "metric:enps": "eNPS",
         "metric:csat": "CSAT",
