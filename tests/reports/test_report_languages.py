@@ -93,6 +93,9 @@ def test_a_finnish_report(report_store: Database) -> None:
     assert "Most common paths" not in text
     assert "Yleisimmät reitit (2 asiakasta)" in text
     expectation = document.by_id("expectation").text
+    for table in document.all("table"):
+        for row in table.rows():
+            assert not any(re.search(r"\d\.\d", cell) for cell in row), row
     said = re.search(r"Kaikki kohtaamispisteet: [^)]*\)", expectation)
     assert said, expectation
     assert re.search(r"heikko \d+,\d\s%", said.group()), said.group()

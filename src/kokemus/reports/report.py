@@ -6,6 +6,7 @@ function in SECTIONS. Every figure comes from `metrics.service.breakdown`, as th
 gives it, with its n, its 95 % interval and the change since the previous period.
 """
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -64,8 +65,11 @@ def build_report(session: Session, request: ReportRequest) -> Report:
     if request.unit is not None and request.unit not in names.units:
         raise InvalidInput("unit", f"no unit {request.unit!r}")
     unit_name = names.units[request.unit] if request.unit else None
+    mark = report_texts(request.language)["decimal_mark"]
     sections = tuple(
-        section for build in SECTIONS if (section := build(session, request, names)) is not None
+        _decimals(section, mark)
+        for build in SECTIONS
+        if (section := build(session, request, names)) is not None
     )
     title = report_texts(request.language)["report_title"].format(period=request.period.label)
     return Report(
@@ -75,6 +79,32 @@ def build_report(session: Session, request: ReportRequest) -> Report:
         generated_at=request.now,
         sections=sections,
     )
+
+
+def _decimals(section: Section, mark: str) -> Section:
+    """The section's tables, its charts' too, with the language's decimal mark in their
+    number columns."""
+    if mark == ".":
+        return section
+    return replace(
+        section,
+        tables=tuple(_marked(table, mark) for table in section.tables),
+        charts=tuple(replace(chart, table=_marked(chart.table, mark)) for chart in section.charts),
+    )
+
+
+def _marked(table: Table, mark: str) -> Table:
+    rows = tuple(
+        tuple(
+            _DECIMAL_POINT.sub(mark, cell) if i in table.numeric else cell
+            for i, cell in enumerate(row)
+        )
+        for row in table.rows
+    )
+    return replace(table, rows=rows)
+
+
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 def scores(
