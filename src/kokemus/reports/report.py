@@ -89,7 +89,10 @@ def _decimals(section: Section, mark: str) -> Section:
     return replace(
         section,
         tables=tuple(_marked(table, mark) for table in section.tables),
-        charts=tuple(replace(chart, table=_marked(chart.table, mark)) for chart in section.charts),
+        charts=tuple(
+            replace(chart, table=_marked(chart.table, mark), decimal_mark=mark)
+            for chart in section.charts
+        ),
     )
 
 
