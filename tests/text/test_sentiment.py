@@ -429,3 +429,19 @@ def test_but_after_what_was_asked_for_is_a_complaint(asked: str, got: str, lang:
 def test_swedish_laecker_is_a_leak_unless_it_judges_food(verb: str, adjective: str) -> None:
     assert sentiment(verb, "sv").label == "negative"
     assert sentiment(adjective, "sv").label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Gör om, gör rätt.", "sv"),
+        ("There's a lot of gossip and people talk behind each other's backs.", "en"),
+        ("Myyjä oli nyrpeä eikä edes katsonut silmiin.", "fi"),
+    ],
+)
+def test_everyday_complaints_without_a_plain_complaint_word(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"
+
+
+def test_having_each_others_back_is_praise() -> None:
+    assert sentiment("Everyone here really has each other's back.", "en").label == "positive"

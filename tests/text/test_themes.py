@@ -115,3 +115,16 @@ def test_a_dish_named_in_passing_is_not_about_the_food() -> None:
 
 def test_a_compound_no_pattern_names_is_read_by_its_head() -> None:
     assert "team_culture" in Analyzer().analyze("Mahtava työporukka!", "fi").themes
+
+
+def test_warm_is_staff_manner_only_when_it_describes_a_welcome_or_service() -> None:
+    assert themes("Takki on todella lämmin ja istuu hyvin.", "fi") == ["product_quality"]
+    assert "staff_friendliness" in themes("Meidät otettiin lämpimästi vastaan.", "fi")
+    assert "staff_friendliness" in themes("Lämmin vastaanotto ja hyvää ruokaa.", "fi")
+
+
+def test_a_compound_with_another_head_is_not_the_furniture() -> None:
+    assert "product_quality" not in themes("Pöytävaraus onnistui helposti.", "fi")
+    assert "product_quality" in themes("Ruokapöytä heiluu ja naarmuuntui heti.", "fi")
+    salad = Analyzer().analyze("Hyvä ja edullinen lounas, salaattipöytä monipuolinen.", "fi")
+    assert "product_quality" not in salad.themes
