@@ -17,7 +17,17 @@ the held-out half twice, in aggregate, after the changes were made. The round of
 customer-service department as a "~" pattern, everyday words) was developed on the tune
 half, the probe and the public sets; the held-out half was read in aggregate five times
 (before, three times between commits, after), once also as counts of missed and extra
-themes per theme and of sentiment confusions per language, never line by line.
+themes per theme and of sentiment confusions per language, never line by line. The round
+of probe set 36 (2026-12: everyday theme vocabulary in fi/sv/en - tracking that stands
+still, delivery charges, snapped and see-through, cashiers' manner, redoing a job,
+running behind, making an account, running out, money taken twice, gossip; "lämmin" no
+longer staff manner on its own; "~pöytä*" no longer matching "pöytävaraus"; "Gör om,
+gör rätt") was developed on the tune half, the probe and the public sets; the held-out
+half was read in aggregate twice (before and after), never line by line. After the
+second read, Finnish lexicon entries that had cost the public sets ("huutaa", "kahteen
+kertaan", "loppunut jo") and a few broad phrases ("tuntia myöhässä", "drogs två gånger")
+were narrowed on the public sets, the tune half and general grounds; the held-out half
+was not read again.
 
 While improving the method, run with --tune: it prints the tune half only (and, with
 --errors, the tune half's mistakes), so the held-out half stays unseen between the rare
