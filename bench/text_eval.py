@@ -27,7 +27,8 @@ half was read in aggregate twice (before and after), never line by line. After t
 second read, Finnish lexicon entries that had cost the public sets ("huutaa", "kahteen
 kertaan", "loppunut jo") and a few broad phrases ("tuntia myöhässä", "drogs två gånger")
 were narrowed on the public sets, the tune half and general grounds; the held-out half
-was not read again.
+was read once more, in aggregate, to report the committed state, and nothing was changed
+after it.
 
 While improving the method, run with --tune: it prints the tune half only (and, with
 --errors, the tune half's mistakes), so the held-out half stays unseen between the rare
