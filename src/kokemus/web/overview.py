@@ -294,11 +294,9 @@ def _goals(session: Session, scope: Scope) -> list[goals_service.GoalReport]:
 
 
 def _localised(chart: Chart, texts: dict[str, str]) -> Chart:
-    """The chart in the user's language: the report's words for what the chart helpers
-    write (metric and band names, decimal marks), then the overview's column names."""
-    words = {**REPORT_TEXTS.get(texts["language"], REPORT_TEXTS["en"])}
-    words.update({key: value for key, value in texts.items() if key.startswith("col:")})
-    return localised(chart, words)
+    """The chart in the user's language, in the report's words for what the chart helpers
+    write: column, metric and band names, decimal marks."""
+    return localised(chart, REPORT_TEXTS.get(texts["language"], REPORT_TEXTS["en"]))
 
 
 def _latest_month(session: Session) -> Period:

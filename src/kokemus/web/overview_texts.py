@@ -1,17 +1,7 @@
-"""What the overview says, in each language of the app; `col:` keys name chart columns."""
+"""What the overview says, in each language of the app (its charts speak the report's
+words: kokemus.reports.report_texts)."""
 
 from typing import Final
-
-_COLUMNS_EN = {
-    "col:Score": "Score",
-    "col:95 % interval": "95 % interval",
-    "col:n": "n",
-    "col:Shares": "Shares",
-    "col:Change vs previous (p)": "Change vs previous (p)",
-    "col:Month": "Month",
-    "col:NPS": "NPS",
-    "col:% of answers": "% of answers",
-}
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
@@ -73,7 +63,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "ces": "CES",
         "expectation_net": "Expectation net",
         "stars": "Stars",
-        **_COLUMNS_EN,
     },
     "fi": {
         "language": "fi",
@@ -134,14 +123,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "ces": "CES",
         "expectation_net": "Odotussaldo",
         "stars": "Tähdet",
-        "col:Score": "Luku",
-        "col:95 % interval": "95 %:n väli",
-        "col:n": "n",
-        "col:Shares": "Osuudet",
-        "col:Change vs previous (p)": "Muutos edelliseen (p)",
-        "col:Month": "Kuukausi",
-        "col:NPS": "NPS",
-        "col:% of answers": "% vastauksista",
     },
     "sv": {
         "language": "sv",
@@ -202,13 +183,5 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "ces": "CES",
         "expectation_net": "Förväntningsnetto",
         "stars": "Stjärnor",
-        "col:Score": "Värde",
-        "col:95 % interval": "95 %-intervall",
-        "col:n": "n",
-        "col:Shares": "Andelar",
-        "col:Change vs previous (p)": "Förändring mot föregående (p)",
-        "col:Month": "Månad",
-        "col:NPS": "NPS",
-        "col:% of answers": "% av svaren",
     },
 }
