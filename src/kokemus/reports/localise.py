@@ -10,7 +10,12 @@ from kokemus.reports.charts import METRIC_NAMES, Chart, Table
 _BAND = re.compile(r"\b(weak|good|excellent|detractors|passives|promoters)(?= -?\d)")
 
 
-_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def with_decimal_mark(text: str, mark: str) -> str:
+    """Every decimal point between digits in `text` written as `mark` ("4.2" → "4,2")."""
+    return text if mark == "." else _DECIMAL_POINT.sub(mark, text)
 
 
 def word(texts: Mapping[str, str], english: str) -> str:
@@ -49,5 +54,5 @@ def cell_text(cell: str, texts: Mapping[str, str]) -> str:
     if cell == "withheld":
         return texts["withheld"]
     cell = cell.replace(", significant)", f", {texts['significant']})")
-    cell = _DECIMAL.sub(texts["decimal_mark"], cell)
+    cell = with_decimal_mark(cell, texts["decimal_mark"])
     return _BAND.sub(lambda found: word(texts, found.group(1)), cell)

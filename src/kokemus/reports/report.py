@@ -6,7 +6,6 @@ function in SECTIONS. Every figure comes from `metrics.service.breakdown`, as th
 gives it, with its n, its 95 % interval and the change since the previous period.
 """
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -37,7 +36,13 @@ from kokemus.reports.charts import (
     trend_chart,
 )
 from kokemus.reports.context import Names, Quote, ReportRequest, Section, read_names
-from kokemus.reports.localise import localised, localised_table, metric_name, word
+from kokemus.reports.localise import (
+    localised,
+    localised_table,
+    metric_name,
+    with_decimal_mark,
+    word,
+)
 from kokemus.reports.reasons import goal_reason_text
 from kokemus.reports.report_texts import report_texts
 from kokemus.surveys.models import Response, Survey
@@ -99,15 +104,12 @@ def _decimals(section: Section, mark: str) -> Section:
 def _marked(table: Table, mark: str) -> Table:
     rows = tuple(
         tuple(
-            _DECIMAL_POINT.sub(mark, cell) if i in table.numeric else cell
+            with_decimal_mark(cell, mark) if i in table.numeric else cell
             for i, cell in enumerate(row)
         )
         for row in table.rows
     )
     return replace(table, rows=rows)
-
-
-_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 def scores(
@@ -196,12 +198,14 @@ def expectation_gap(session: Session, request: ReportRequest, names: Names) -> S
     )
     total = result.total.estimate
     summary = ", ".join(
-        f"{word(texts, name)} {share:.1f} %".replace(".", texts["decimal_mark"])
+        with_decimal_mark(f"{word(texts, name)} {share:.1f} %", texts["decimal_mark"])
         for name, share in total.shares.items()
     )
     mark = texts["decimal_mark"]
     said = texts["expectation_all"].format(
-        summary=summary, n=count(total), net=figure("expectation", total.value).replace(".", mark)
+        summary=summary,
+        n=count(total),
+        net=with_decimal_mark(figure("expectation", total.value), mark),
     )
     return Section("expectation", title, (intro, said), charts=(localised(chart, texts),))
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from kokemus.errors import DomainError
+from kokemus.reports.localise import with_decimal_mark
 from kokemus.web.layout import when
 
 # The form each refused field is filled in on, for the link beside its error.
@@ -149,7 +150,7 @@ class Wording:
                 return _given(self.cause(details.get("key")), details.get("note"))
             case "resolution":
                 amount = details.get("amount")
-                shown = str(amount).replace(".", self.texts["decimal_mark"])
+                shown = with_decimal_mark(str(amount), self.texts["decimal_mark"])
                 money = f"{shown} {details.get('currency')}" if amount else None
                 kind_name = self.texts.get(f"resolution_{details.get('kind')}")
                 return _given(kind_name, money, details.get("note"))

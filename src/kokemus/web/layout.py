@@ -1,7 +1,6 @@
 """The signed-in app's shared page: navigation by role, texts in the user's language,
 and the checks every form of it makes (CSRF, admin only)."""
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from kokemus.accounts.sessions import SignedIn
 from kokemus.audit.service import Actor
 from kokemus.config import Settings
 from kokemus.metrics.rollups import organisation_zone
+from kokemus.reports.localise import with_decimal_mark
 from kokemus.web.app_texts import TEXTS
 from kokemus.web.languages import LANGUAGE_NAMES
 from kokemus.web.security import client_address, same_token
@@ -23,14 +23,13 @@ from kokemus.web.security import client_address, same_token
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # Finnish and Swedish write a decimal comma.
 _DECIMAL_COMMA = {"fi", "sv"}
-_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 @pass_context
 def decimal(context: Any, text: object) -> str:
     """A number as the page's language writes it ("4.2" is "4,2" in fi and sv)."""
     shown = str(text)
-    return _DECIMAL_POINT.sub(",", shown) if context.get("lang") in _DECIMAL_COMMA else shown
+    return with_decimal_mark(shown, "," if context.get("lang") in _DECIMAL_COMMA else ".")
 
 
 templates.env.filters["decimal"] = decimal
