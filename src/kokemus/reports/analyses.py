@@ -28,7 +28,7 @@ from kokemus.metrics.definitions import VALUE_RANGES
 from kokemus.metrics.goals_service import unit_subtree
 from kokemus.reports.charts import Chart, Series, Table, figure
 from kokemus.reports.context import Names, Quote, ReportRequest, Section
-from kokemus.reports.localise import metric_name, word
+from kokemus.reports.localise import metric_name, with_decimal_mark, word
 from kokemus.reports.reasons import warning_text
 from kokemus.reports.report_texts import report_texts
 from kokemus.surveys.models import Response, Survey
@@ -327,8 +327,8 @@ def _signal_row(signal: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[st
 
 
 def _decimal(shown: str, language: str) -> str:
-    """A figure in words: Finnish and Swedish write a decimal comma."""
-    return shown if language == "en" else shown.replace(".", ",")
+    """A figure in words, with the language's decimal mark."""
+    return with_decimal_mark(shown, report_texts(language)["decimal_mark"])
 
 
 def _number(value: float | None, *, signed: bool = False) -> str:
