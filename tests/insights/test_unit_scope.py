@@ -34,6 +34,7 @@ from kokemus.store import Database
 from tests.accounts.helpers import add_user, cheap_hashing
 from tests.factories import add_source, add_token, load_default_journey
 from tests.insights.store_data import add_survey, analysed, day, event_id, events, respond
+from tests.insights.test_journeys import base_store
 from tests.web.helpers import sign_in
 
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
@@ -217,15 +218,7 @@ def journey_data(database: Database, *, other: bool) -> None:
     at the store, a delivery rated 5 at the store with a positive comment."""
     a, b = "a@example.fi", "b@example.fi"
     if not other:
-        load_default_journey(database)
-        add_source(database, "shop", kind="shop")
-        add_survey(database, "relationship", [("recommend", "nps", None)])
-        add_survey(
-            database,
-            "delivery",
-            [("stars", "rating", None), ("comment", "text", None)],
-            touchpoint="home-delivery",
-        )
+        base_store(database)
         events(database, [("Product Viewed", a, day(10, 1)), ("Order Completed", a, day(10, 2))])
         respond(database, "relationship", {"recommend": 3}, day(10, 10), email=a, unit="ecommerce")
         rated = respond(
