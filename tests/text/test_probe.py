@@ -9,15 +9,17 @@ from kokemus.text import Analyzer, TextAnalysis
 
 Row = tuple[str, str, str, str]
 
-PROBE = Path(__file__).parent / "data" / "probe.tsv"
+# probe.tsv and later rounds in files of their own (probe_*.tsv)
+PROBES = sorted((Path(__file__).parent / "data").glob("probe*.tsv"))
 
 
 def probe_rows() -> list[Row]:
     rows = []
-    for line in PROBE.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            lang, sentiment, theme, text = line.split("\t")
-            rows.append((lang, sentiment, theme, text))
+    for probe in PROBES:
+        for line in probe.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                lang, sentiment, theme, text = line.split("\t")
+                rows.append((lang, sentiment, theme, text))
     return rows
 
 
