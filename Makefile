@@ -44,7 +44,8 @@ browser:
 	  $$sudo apt-get install -y --no-install-recommends chromium \
 	  || { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; }; }
 
-test: install browser
+# The whole suite: the lint and type checks first, then every test.
+test: check browser
 	.venv/bin/pytest $(PYTEST_ARGS)
 
 check: install
