@@ -445,3 +445,29 @@ def test_everyday_complaints_without_a_plain_complaint_word(text: str, lang: str
 
 def test_having_each_others_back_is_praise() -> None:
     assert sentiment("Everyone here really has each other's back.", "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ilman Villeä olisin ollut ihan hukassa.", "fi"),
+        ("Kiitos avusta, ilman teitä ois menny pieleen.", "fi"),
+        ("Without Sarah I would have been completely lost with the new system.", "en"),
+        ("I'd have been stuck without the driver calling ahead.", "en"),
+        ("Tack till Erik, utan honom hade flytten blivit en katastrof.", "sv"),
+    ],
+)
+def test_trouble_spared_without_a_helper_is_praise(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ilman kuittia ei voi palauttaa, olisi pitänyt kertoa.", "fi"),
+        ("De hade stängt butiken utan förvarning.", "sv"),
+        ("Without a receipt they would not take it back, awful.", "en"),
+    ],
+)
+def test_without_in_a_plain_complaint_stays_a_complaint(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "negative"

@@ -38,7 +38,7 @@ from kokemus.text.themes import (
 Evaluated = tuple[Clause, frozenset[str]]
 
 LEXICON_MODEL = "kokemus-lexicon"
-LEXICON_VERSION = "2026.16"
+LEXICON_VERSION = "2026.17"
 MAX_THEMES = 2
 EVALUATED_BONUS = 1
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kokemus.text.counterfactual import would_have_without
 from kokemus.text.lexicon import Entry, Lexicon, default_lexicon
 from kokemus.text.normalize import Token, emojis, tokenize
 from kokemus.text.sentiment_words import (
@@ -57,6 +58,7 @@ CONCESSION_WEIGHT = 0.5
 MAX_THANKS_WORDS = 4
 RESOLVED_SCORE = 1.0
 WHY_PRIOR = -0.8
+COUNTERFACTUAL_WEIGHT = 0.8
 
 _RATING = re.compile(r"\b(\d{1,2})\s?/\s?(5|10)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|\s-\s")
@@ -147,6 +149,7 @@ def clause_scores(
     if tokens and all(token.lower in NOTHING_TO_SAY.get(lang, ()) for token in tokens):
         return []
     skip = 0
+    would_have = would_have_without(text, tokens, lang)
     for index, token in enumerate(tokens):
         gap = text[previous_end : token.start]
         previous_end = token.end
@@ -161,7 +164,7 @@ def clause_scores(
             and not (index and tokens[index - 1].lower in BUT_ONLY.get(lang, ()))
         )
         if concession or is_contrast or (current and _CLAUSE_BREAK.search(gap)):
-            clauses.append(_clause(current, lang, lexicon, after_contrast))
+            clauses.append(_clause(current, lang, lexicon, after_contrast, would_have))
             conceded.append(in_concession)
             last_tokens, current = current, []
             after_contrast, in_concession = is_contrast, bool(concession)
@@ -172,9 +175,9 @@ def clause_scores(
     if not current and after_contrast and clauses:
         # A contrast word at the end ("Lovely food, a bit steep though.") marks the
         # clause before it.
-        clauses[-1] = _clause(last_tokens, lang, lexicon, True)
+        clauses[-1] = _clause(last_tokens, lang, lexicon, True, would_have)
     else:
-        clauses.append(_clause(current, lang, lexicon, after_contrast))
+        clauses.append(_clause(current, lang, lexicon, after_contrast, would_have))
         conceded.append(in_concession)
     _weigh_concessions(clauses, conceded)
     _concede_before_contrast(clauses, lang)
@@ -329,9 +332,18 @@ def _asks_for(words: Sequence[str], lang: str) -> bool:
     return any(word in asking for word in words)
 
 
-def _clause(tokens: Sequence[Token], lang: str, lexicon: Lexicon, after_contrast: bool) -> Clause:
+def _clause(
+    tokens: Sequence[Token],
+    lang: str,
+    lexicon: Lexicon,
+    after_contrast: bool,
+    would_have: frozenset[int] = frozenset(),
+) -> Clause:
     weight = CONTRAST_WEIGHT if after_contrast else 1.0
     score = weight * _clause_score(tokens, lang, lexicon)
+    if score < 0 and any(token.start in would_have for token in tokens):
+        # "Ilman teitä ois menny pieleen": the trouble that was spared thanks the helper.
+        score = -COUNTERFACTUAL_WEIGHT * score
     return Clause(score, after_contrast, tuple(token.lower for token in tokens))
 
 

@@ -17,6 +17,20 @@ NEGATORS = {
 }
 # "Without an appointment" denies what follows but is no complaint by itself.
 WITHOUT = frozenset({"without", "utan", "ilman"})
+# "Without you it would have gone wrong" praises the help: what would have happened is
+# no complaint. The verbs of that would-have (the conditional in Finnish).
+WOULD_HAVE = {
+    "fi": frozenset(
+        "olisi olisin olisit olisimme olisitte olisivat ois oisin oisit oisi olis olisko".split()
+    ),
+    "sv": frozenset("hade skulle vore".split()),
+    "en": frozenset(
+        "would've wouldn't've couldn't've i'd we'd you'd he'd she'd it'd they'd".split()
+    ),
+}
+EN_WOULD = frozenset("would wouldn't couldn't".split())
+# "olisi pitänyt kertoa", "olisi voinut": what should have been done is a reproach.
+FI_SHOULD_HAVE = frozenset("pitänyt pitäny pitäisi pitäis tarvinnut voinut voinu".split())
 # "jotta ei" denies only what is wished for: "ettei jää aikaa" is bad, but "ettei mene
 # väärään paikkaan" still worries about the wrong place.
 PURPOSE_NEGATORS = {"fi": frozenset({"ettei", "jottei"})}
