@@ -126,17 +126,37 @@ def _find_keys(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
 
 
 @dataclass(slots=True, eq=False)
+class _PhraseNode:
+    """One word of phrases that share their words so far: phrases that open alike
+    ("arrived on time", "arrived on the wrong day") are checked word by word once."""
+
+    keys: list[str] = field(default_factory=list)
+    # Next words by exact pattern (looked up by the word's forms) and by pattern with "*".
+    exact: dict[str, _PhraseNode] = field(default_factory=dict)
+    wild: dict[str, _PhraseNode] = field(default_factory=dict)
+
+    def child(self, part: str) -> _PhraseNode:
+        table = self.wild if "*" in part else self.exact
+        return table.setdefault(part, _PhraseNode())
+
+
+@dataclass(slots=True, eq=False)
 class PhrasePatterns:
     """Multi-word patterns, found by their first word and checked word by word."""
 
     first: WordPatterns = field(default_factory=WordPatterns)
-    phrases: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # The tree of the phrases' later words under each first word's pattern.
+    roots: dict[str, _PhraseNode] = field(default_factory=dict)
 
     def add(self, phrase: str, key: str) -> None:
-        parts = phrase.split()
-        phrase_id = f"{len(self.phrases)}"
-        self.first.add(parts[0], phrase_id)
-        self.phrases[phrase_id] = (key, tuple(parts[1:]))
+        opening, *rest = phrase.split()
+        node = self.roots.get(opening)
+        if node is None:
+            node = self.roots[opening] = _PhraseNode()
+            self.first.add(opening, opening)
+        for part in rest:
+            node = node.child(part)
+        node.keys.append(key)
 
     def find(self, words: Sequence[str], lang: str) -> Iterable[tuple[str, int, int]]:
         """Yield (key, start, end) word indexes of every phrase found."""
@@ -149,18 +169,28 @@ class PhrasePatterns:
         openings = self.first.keys_for(words[start], lang)
         if not openings:
             return []
-        found = []
-        for phrase_id in openings:
-            key, rest = self.phrases[phrase_id]
-            end = start + 1 + len(rest)
-            if end > len(words):
-                continue
-            for part, word in zip(rest, words[start + 1 : end], strict=True):
-                if not part_matches(part, word, lang):
-                    break
-            else:
-                found.append((key, end))
+        found: list[tuple[str, int]] = []
+        for opening in openings:
+            _walk(self.roots[opening], words, start + 1, lang, found)
         return found
+
+
+def _walk(
+    node: _PhraseNode, words: Sequence[str], at: int, lang: str, found: list[tuple[str, int]]
+) -> None:
+    for key in node.keys:
+        found.append((key, at))
+    if at >= len(words):
+        return
+    word = words[at]
+    if node.exact:
+        for form in word_forms(word, lang):
+            child = node.exact.get(form)
+            if child is not None:
+                _walk(child, words, at + 1, lang, found)
+    for part, child in node.wild.items():
+        if part_matches(part, word, lang):
+            _walk(child, words, at + 1, lang, found)
 
 
 @lru_cache(maxsize=500_000)
