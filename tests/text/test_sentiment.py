@@ -471,3 +471,23 @@ def test_trouble_spared_without_a_helper_is_praise(text: str, lang: str) -> None
 )
 def test_without_in_a_plain_complaint_stays_a_complaint(text: str, lang: str) -> None:
     assert sentiment(text, lang).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Allt var bra förutom att toaletten var smutsig.", "sv"),
+        ("Everything was great except the delivery took a week.", "en"),
+        ("Kaikki oli hyvin paitsi että toimitus kesti viikon.", "fi"),
+    ],
+)
+def test_praise_except_one_thing_is_mixed(text: str, lang: str) -> None:
+    assert sentiment(text, lang).label == "mixed"
+
+
+def test_except_opening_a_sentence_only_sets_aside() -> None:
+    assert sentiment("Förutom maten var servicen bra.", "sv").label == "positive"
+
+
+def test_finland_swedish_int_denies() -> None:
+    assert sentiment("Personalen var int särskilt trevlig.", "sv").label == "negative"

@@ -18,6 +18,7 @@ from kokemus.text.sentiment_words import (
     CONTRAST,
     CONTRAST_AFTER_COMMA,
     EMOJI_SCORES,
+    EXCEPT,
     FI_CONCESSIVE,
     FI_SUBJECTS,
     INTENSIFIERS,
@@ -46,7 +47,7 @@ IMPLIED_CONTRAST = -0.8
 # Swedish denials that can follow the verb ("fungerar inte", "hittar ingenting");
 # "utan" and "varken" come before what they deny ("utan att kvaliteten blivit bättre").
 NEGATION_AFTER_VERB = {
-    "sv": frozenset("inte ej aldrig knappast knappt icke ingen inget inga ingenting".split())
+    "sv": frozenset("inte int ej aldrig knappast knappt icke ingen inget inga ingenting".split())
 }
 NEUTRAL_BAND = 0.2
 MIXED_MINIMUM = 1.5
@@ -159,7 +160,11 @@ def clause_scores(
         concession = _concession_length(tokens, index, lang, gap) if index else 0
         is_contrast = (
             not concession
-            and (token.lower in contrast or _contrasts_after_comma(token.lower, gap, lang))
+            and (
+                token.lower in contrast
+                or _contrasts_after_comma(token.lower, gap, lang)
+                or (index > 0 and token.lower in EXCEPT.get(lang, ()))
+            )
             # "nothing but praise", "all but gone": "but" means "only" here.
             and not (index and tokens[index - 1].lower in BUT_ONLY.get(lang, ()))
         )

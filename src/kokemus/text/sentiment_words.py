@@ -7,7 +7,8 @@ NEGATORS = {
         "ei en et emme ette eivät eikä enkä etkä eipä älä älkää ilman eihän eikö enkö".split()
     ),
     "sv": frozenset(
-        "inte ej aldrig ingen inget inga ingenting utan knappast knappt varken icke noll".split()
+        "inte int ej aldrig ingen inget inga ingenting utan knappast knappt varken icke "
+        "noll".split()
     ),
     "en": frozenset(
         "not no zero never without hardly barely scarcely nobody nothing none neither nor cannot "
@@ -165,6 +166,13 @@ CONTRAST = {
     "en": frozenset("but however although though".split()),
 }
 CONTRAST_AFTER_COMMA = {"sv": frozenset({"fast"})}
+# "Allt var bra förutom att toaletten var smutsig": after what was said, "except" turns
+# to what was not fine. Opening a sentence it only sets aside ("Förutom maten ...").
+EXCEPT = {
+    "fi": frozenset({"paitsi"}),
+    "sv": frozenset({"förutom", "utom"}),
+    "en": frozenset({"except"}),
+}
 # "...men nu funkar det": after a problem, "but now" tells how it ended.
 NOW = {
     "fi": frozenset({"nyt", "nykyään"}),
