@@ -4,7 +4,13 @@ import pytest
 
 from kokemus.text.analysis import Analyzer
 from kokemus.text.normalize import tokenize
-from kokemus.text.themes import TaxonomyError, default_taxonomy, find_themes, load_taxonomy
+from kokemus.text.themes import (
+    TaxonomyError,
+    default_taxonomy,
+    find_themes,
+    load_taxonomy,
+    parse_taxonomy,
+)
 
 ISSUE_THEMES = {
     "delivery_speed",
@@ -128,3 +134,18 @@ def test_a_compound_with_another_head_is_not_the_furniture() -> None:
     assert "product_quality" in themes("Ruokapöytä heiluu ja naarmuuntui heti.", "fi")
     salad = Analyzer().analyze("Hyvä ja edullinen lounas, salaattipöytä monipuolinen.", "fi")
     assert "product_quality" not in salad.themes
+
+
+def test_a_compound_a_weak_pattern_names_is_not_read_by_its_head_for_that_theme() -> None:
+    taxonomy = parse_taxonomy(
+        {
+            "themes": {
+                "checkout_payment": {"label": {"fi": "Maksu"}, "fi": ["maksu", "~*maksu"]},
+                "website_usability": {"label": {"fi": "Sivusto"}, "fi": ["suodatin"]},
+                "availability_stock": {"label": {"fi": "Saatavuus"}, "fi": ["~koko*"]},
+            }
+        }
+    )
+    assert find_themes(["maksu"], "fi", taxonomy) == ["checkout_payment"]
+    assert find_themes(["toimistomaksu"], "fi", taxonomy) == []
+    assert find_themes(["kokosuodatin"], "fi", taxonomy) == ["website_usability"]

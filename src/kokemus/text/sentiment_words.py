@@ -59,15 +59,15 @@ PASS_THROUGH = {
 NOTHING_TO_SAY = {
     "fi": frozenset(
         "ei en mitään muuta lisättävää kommentoitavaa sanottavaa sanoa oikeastaan ole osaa "
-        "tiedä tällä kertaa juuri kai no kyllä".split()
+        "tiedä tällä kertaa juuri kai no kyllä mulla minulla meillä mulle minulle".split()
     ),
     "sv": frozenset(
         "nej inte inget ingenting ingen vet att tillägga säga kommentar kommentarer mer "
-        "egentligen något nåt annat just nu".split()
+        "egentligen något nåt annat just nu jag har".split()
     ),
     "en": frozenset(
         "no nope not nothing none really else to add comment comments don't dont know say "
-        "n/a na at the moment right now i".split()
+        "n/a na at the moment right now i have that's all".split()
     ),
 }
 INTENSIFIERS = {

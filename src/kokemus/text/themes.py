@@ -107,7 +107,12 @@ def theme_hits(
     A word inside a phrase is read as part of it: "web store" is about the website,
     so "store" there names no other theme on its own.
     """
-    found = _hits(words, lang, [(taxonomy.words, taxonomy.phrases)], heads=True)
+    found = _hits(
+        words,
+        lang,
+        [(taxonomy.words, taxonomy.phrases)],
+        heads=taxonomy.weak_words.get(lang, _NO_WORDS),
+    )
     if evaluative and not found:
         # "~" patterns are the fallback of a judging clause that names no theme outright:
         # "tuoli on huono" is about the chair, "waited an hour for our table" is not.
@@ -115,14 +120,17 @@ def theme_hits(
     return found
 
 
+_NO_WORDS = WordPatterns()
 Sources = list[tuple[dict[str, WordPatterns], dict[str, PhrasePatterns]]]
 
 
 def _hits(
-    words: Sequence[str], lang: str, sources: Sources, *, heads: bool = False
+    words: Sequence[str], lang: str, sources: Sources, *, heads: WordPatterns | None = None
 ) -> Counter[str]:
-    """`heads`: a compound no pattern names is read as its head ("työporukka" is about
-    the "porukka"). Only for plain patterns: a "~" word is too weak a sign at one remove."""
+    """With `heads` (the weak patterns), a compound no pattern names is read as its head
+    ("työporukka" is about the "porukka"). Only for plain patterns: a "~" word is too weak
+    a sign at one remove, and a compound a "~" pattern names is not read as its head for
+    that theme ("~*maksu": "parkkimaksu" is no payment at the till)."""
     found: Counter[str] = Counter()
     covered: dict[int, set[str]] = {}
     for _, multi in sources:
@@ -139,9 +147,10 @@ def _hits(
             continue
         for index, word in enumerate(words):
             keys = patterns.keys_for(word, lang)
-            if not keys and heads:
+            if not keys and heads is not None:
                 head = compound_head(word, lang)
-                keys = patterns.keys_for(head, lang) if head else keys
+                if head:
+                    keys = patterns.keys_for(head, lang) - heads.keys_for(word, lang)
             if not keys:
                 continue
             inside = covered.get(index) if covered else None
