@@ -149,3 +149,17 @@ def test_a_compound_a_weak_pattern_names_is_not_read_by_its_head_for_that_theme(
     assert find_themes(["maksu"], "fi", taxonomy) == ["checkout_payment"]
     assert find_themes(["toimistomaksu"], "fi", taxonomy) == []
     assert find_themes(["kokosuodatin"], "fi", taxonomy) == ["website_usability"]
+
+
+def test_a_phrase_inside_a_longer_phrase_of_another_theme_is_part_of_it() -> None:
+    taxonomy = parse_taxonomy(
+        {
+            "themes": {
+                "product_quality": {"label": {"fi": "Tuote"}, "fi": ["ei vastaa kuvausta"]},
+                "communication": {"label": {"fi": "Viestintä"}, "fi": ["ei vastaa"]},
+            }
+        }
+    )
+    described = ["tuote", "ei", "vastaa", "kuvausta"]
+    assert find_themes(described, "fi", taxonomy) == ["product_quality"]
+    assert find_themes(["kukaan", "ei", "vastaa"], "fi", taxonomy) == ["communication"]

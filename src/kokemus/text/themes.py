@@ -133,14 +133,18 @@ def _hits(
     that theme ("~*maksu": "parkkimaksu" is no payment at the till)."""
     found: Counter[str] = Counter()
     covered: dict[int, set[str]] = {}
-    for _, multi in sources:
-        phrases = multi.get(lang)
-        if phrases is None:
+    matches = [
+        match
+        for _, multi in sources
+        if (phrases := multi.get(lang)) is not None
+        for match in phrases.find(words, lang)
+    ]
+    for key, start, end in matches:
+        if _inside_a_longer_phrase(key, start, end, matches):
             continue
-        for key, start, end in phrases.find(words, lang):
-            found[key] += 2
-            for index in range(start, end):
-                covered.setdefault(index, set()).add(key)
+        found[key] += 2
+        for index in range(start, end):
+            covered.setdefault(index, set()).add(key)
     for single, _ in sources:
         patterns = single.get(lang)
         if patterns is None:
@@ -156,6 +160,20 @@ def _hits(
             inside = covered.get(index) if covered else None
             found.update(keys if inside is None else keys & inside)
     return found
+
+
+def _inside_a_longer_phrase(
+    key: str, start: int, end: int, matches: Sequence[tuple[str, int, int]]
+) -> bool:
+    """ "Tuote ei vastaa kuvausta" is about the product: a phrase of one theme inside a
+    longer phrase of another is read as part of the longer one."""
+    return any(
+        other != key
+        and other_start <= start
+        and end <= other_end
+        and other_end - other_start > end - start
+        for other, other_start, other_end in matches
+    )
 
 
 def drop_yielding(hits: Counter[str], taxonomy: Taxonomy) -> None:
