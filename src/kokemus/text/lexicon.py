@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from kokemus.text.normalize import is_known_word, word_forms
-from kokemus.text.patterns import PhrasePatterns
+from kokemus.text.patterns import SURFACE, PhrasePatterns
 
 MIN_STEM = 3
 MIN_COMPOUND_HEAD = 4
@@ -41,6 +41,8 @@ class Entry:
 class Lexicon:
     lang: str
     exact: dict[str, Entry] = field(default_factory=dict)
+    # "=word": that very word, not its lemma or standard spelling.
+    surface: dict[str, Entry] = field(default_factory=dict)
     prefixes: dict[str, Entry] = field(default_factory=dict)
     suffixes: dict[str, Entry] = field(default_factory=dict)
     phrases: dict[str, Entry] = field(default_factory=dict)
@@ -53,6 +55,8 @@ class Lexicon:
             self.phrases[phrase] = entry
             self.order.setdefault(phrase, len(self.order))
             self.phrase_patterns.add(phrase, phrase)
+        elif pattern.startswith(SURFACE):
+            self.surface[pattern[1:]] = entry
         elif pattern.startswith("*"):
             self.suffixes[pattern[1:]] = entry
         elif pattern.endswith("*"):
@@ -81,7 +85,10 @@ class Lexicon:
 
 
 def _literal_parts(phrase: str, words: Sequence[str], start: int) -> int:
-    return sum(part == word for part, word in zip(phrase.split(), words[start:], strict=False))
+    parts = phrase.split()
+    return sum(
+        part.removeprefix(SURFACE) == word for part, word in zip(parts, words[start:], strict=False)
+    )
 
 
 def default_negated(score: float) -> float:
@@ -124,6 +131,8 @@ def load_lexicon(lang: str, path: Path) -> Lexicon:
 
 @lru_cache(maxsize=300_000)
 def _lookup(lexicon: Lexicon, word: str) -> Entry | None:
+    if word in lexicon.surface:
+        return lexicon.surface[word]
     forms = word_forms(word, lexicon.lang)
     found = _exact_or_prefix(lexicon, forms)
     # An explicit neutral entry ("välttämättä 0") is final; a verb that only counts

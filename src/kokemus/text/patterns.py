@@ -11,6 +11,8 @@ from functools import lru_cache
 from kokemus.text.normalize import word_forms
 
 ANY_WORD = "*"
+# "=later" matches that very word only, not its lemma ("late") nor its standard spelling.
+SURFACE = "="
 MIN_PREFIX = 2
 _SLOT = "\x1f"
 _NONE: frozenset[str] = frozenset()
@@ -21,6 +23,7 @@ class WordPatterns:
     """Match one word against many single-word patterns, each tagged with a key."""
 
     exact: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    surface: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     suffix: list[tuple[str, str]] = field(default_factory=list)
     infix: list[tuple[str, str]] = field(default_factory=list)
@@ -37,6 +40,8 @@ class WordPatterns:
         self._index = None
         if pattern == ANY_WORD:
             self.any_word.add(key)
+        elif pattern.startswith(SURFACE):
+            self.surface[pattern[1:]].add(key)
         elif pattern.startswith("*") and pattern.endswith("*"):
             self.infix.append((pattern[1:-1], key))
         elif pattern.startswith("*"):
@@ -57,7 +62,12 @@ class WordPatterns:
 
     def merge(self, other: WordPatterns, tag: str) -> None:
         """Add every pattern of `other`, its keys prefixed with `tag`."""
-        for table, into in ((other.exact, self.exact), (other.prefix, self.prefix)):
+        tables = (
+            (other.exact, self.exact),
+            (other.surface, self.surface),
+            (other.prefix, self.prefix),
+        )
+        for table, into in tables:
             for pattern, keys in table.items():
                 into[pattern].update(tag + key for key in keys)
         self.suffix.extend((ending, tag + key) for ending, key in other.suffix)
@@ -107,6 +117,7 @@ def _keys_for(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
 
 def _find_keys(patterns: WordPatterns, word: str, lang: str) -> frozenset[str]:
     keys: set[str] = set(patterns.any_word)
+    keys.update(patterns.surface.get(word, ()))
     screen = patterns.screen()
     for form in word_forms(word, lang):
         keys.update(patterns.exact.get(form, ()))
@@ -136,7 +147,7 @@ class _PhraseNode:
     wild: dict[str, _PhraseNode] = field(default_factory=dict)
 
     def child(self, part: str) -> _PhraseNode:
-        table = self.wild if "*" in part else self.exact
+        table = self.wild if "*" in part or part.startswith(SURFACE) else self.exact
         return table.setdefault(part, _PhraseNode())
 
 
@@ -198,6 +209,8 @@ def part_matches(part: str, word: str, lang: str) -> bool:
     """Whether one word matches one pattern (see WordPatterns.add for the forms)."""
     if part == ANY_WORD:
         return True
+    if part.startswith(SURFACE):
+        return part[1:] == word
     forms = word_forms(word, lang)
     if part.startswith("*") and part.endswith("*"):
         return any(part[1:-1] in form for form in forms)
