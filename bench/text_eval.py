@@ -28,7 +28,14 @@ second read, Finnish lexicon entries that had cost the public sets ("huutaa", "k
 kertaan", "loppunut jo") and a few broad phrases ("tuntia myöhässä", "drogs två gånger")
 were narrowed on the public sets, the tune half and general grounds; the held-out half
 was read once more, in aggregate, to report the committed state, and nothing was changed
-after it.
+after it. The rounds of probe sets 38-40 (2026-12-04: channel-only words weak in all three
+languages, delivery without delivery words, service families such as health-centre
+appointments, phone queues, public transport, telecom, energy and the library, plain-fact
+complaints, Swedish colloquial praise and complaint; "except" after praise; trouble spared
+without a helper; phrases inside longer phrases; "=word" patterns) were developed on the
+tune half, the probe and the public sets. The held-out half was read once, in aggregate,
+after the last change, to report the committed state. Probe set 39 was written apart and
+scored only in aggregate, before and after the rounds, as a second out-of-sample check.
 
 While improving the method, run with --tune: it prints the tune half only (and, with
 --errors, the tune half's mistakes), so the held-out half stays unseen between the rare
