@@ -44,11 +44,9 @@ LABELS: tuple[Label, ...] = ("negative", "neutral", "positive", "mixed")
 NEGATION_WINDOW = 3
 NEGATION_PRIOR = -0.6
 IMPLIED_CONTRAST = -0.8
-# Swedish denials that can follow the verb ("fungerar inte", "hittar ingenting");
-# "utan" and "varken" come before what they deny ("utan att kvaliteten blivit bättre").
-NEGATION_AFTER_VERB = {
-    "sv": frozenset("inte int ej aldrig knappast knappt icke ingen inget inga ingenting".split())
-}
+# Swedish denials that can follow the verb ("fungerar inte", "hittar ingenting"); "utan",
+# "varken" and "noll" come before what they deny ("utan att kvaliteten blivit bättre").
+NEGATION_AFTER_VERB = {"sv": NEGATORS["sv"] - {"utan", "varken", "noll"}}
 NEUTRAL_BAND = 0.2
 MIXED_MINIMUM = 1.5
 MIXED_BALANCE = 0.4
