@@ -39,9 +39,7 @@ def _is_would_have(tokens: Sequence[Token], index: int, lang: str) -> bool:
     word = tokens[index].lower
     following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
     if lang == "en":
-        if word in EN_WOULD or (word in WOULD_HAVE["en"] and not word.endswith("'ve")):
-            return following == "have"
-        return word in WOULD_HAVE["en"]
+        return following == "have" if word in EN_WOULD else word in WOULD_HAVE["en"]
     if lang == "fi":
         conditional = word in WOULD_HAVE["fi"] or (
             len(word) > 5 and word.endswith(("isi", "isin", "isimme", "isivät"))

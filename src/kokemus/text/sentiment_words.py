@@ -25,11 +25,10 @@ WOULD_HAVE = {
         "olisi olisin olisit olisimme olisitte olisivat ois oisin oisit oisi olis olisko".split()
     ),
     "sv": frozenset("hade skulle vore".split()),
-    "en": frozenset(
-        "would've wouldn't've couldn't've i'd we'd you'd he'd she'd it'd they'd".split()
-    ),
+    "en": frozenset("would've wouldn't've couldn't've".split()),
 }
-EN_WOULD = frozenset("would wouldn't couldn't".split())
+# English would-haves that need the "have" after them ("we'd have missed it").
+EN_WOULD = frozenset("would wouldn't couldn't i'd we'd you'd he'd she'd it'd they'd".split())
 # "olisi pitänyt kertoa", "olisi voinut": what should have been done is a reproach.
 FI_SHOULD_HAVE = frozenset("pitänyt pitäny pitäisi pitäis tarvinnut voinut voinu".split())
 # "jotta ei" denies only what is wished for: "ettei jää aikaa" is bad, but "ettei mene
